@@ -1,0 +1,15 @@
+"""pynq_remote: control AMD adaptive SoC boards from a host computer over gRPC."""
+
+from .device import Device, connect
+from .errors import (ConnectionFailed, DeviceError, InvalidArgument, OutOfRange,
+                     PermissionDenied, PynqRemoteError, PynqRemoteUserError)
+from .info import DeviceInfo
+from .mmio import MMIO, Batch
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Batch", "ConnectionFailed", "Device", "DeviceError", "DeviceInfo",
+    "InvalidArgument", "MMIO", "OutOfRange", "PermissionDenied", "PynqRemoteError",
+    "PynqRemoteUserError", "connect",
+]

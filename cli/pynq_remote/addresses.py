@@ -1,0 +1,39 @@
+"""Device addresses: ``host[:port]`` strings and the ``PYNQ_REMOTE_DEVICES`` default."""
+
+import os
+
+from .errors import PynqRemoteUserError
+
+DEFAULT_PORT = 7967
+DEVICES_ENV = "PYNQ_REMOTE_DEVICES"
+
+
+def parse_address(address):
+    """Returns ``host:port`` for ``host``, ``host:port``, ``[v6]`` or ``[v6]:port``."""
+    address = address.strip()
+    if not address:
+        raise PynqRemoteUserError("empty device address")
+    if address.startswith("["):
+        host, sep, rest = address[1:].partition("]")
+        if not sep or (rest and not rest.startswith(":")):
+            raise PynqRemoteUserError(f"bad device address {address!r}")
+        host = f"[{host}]"
+        port = rest[1:]
+    elif address.count(":") == 1:
+        host, port = address.split(":")
+    else:
+        host, port = address, ""
+    if not port:
+        return f"{host}:{DEFAULT_PORT}"
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise PynqRemoteUserError(f"bad port in device address {address!r}")
+    return f"{host}:{port}"
+
+
+def default_address():
+    """The first device of ``PYNQ_REMOTE_DEVICES`` (comma-separated, as in PYNQ.remote)."""
+    devices = [d for d in os.environ.get(DEVICES_ENV, "").split(",") if d.strip()]
+    if not devices:
+        raise PynqRemoteUserError(
+            f"no device given: pass -d HOST[:PORT] or set {DEVICES_ENV}")
+    return parse_address(devices[0])

@@ -1,0 +1,37 @@
+"""``pynq-remote serve``: run the simulated board on this machine."""
+
+import signal
+import subprocess
+
+import click
+
+from ..errors import PynqRemoteUserError
+from ..server import server_command
+
+
+@click.command()
+@click.option("--sim", is_flag=True, help="Serve the simulated board (required: "
+              "boards start their own server at boot).")
+@click.option("--listen", metavar="HOST:PORT", default="127.0.0.1:7967",
+              show_default=True, help="Address to serve on; port 0 picks a free one.")
+@click.option("--config", type=click.Path(exists=True, dir_okay=False),
+              help="Board description (default: the bundled sim board).")
+@click.option("--log-level", type=click.Choice(["error", "warning", "info", "debug"]),
+              default="info", show_default=True)
+def serve(sim, listen, config, log_level):
+    """Run pynq-remote-server with the simulated board until interrupted.
+
+    The server prints `pynq-remote-server listening on HOST:PORT` when it is
+    ready; point clients at it with `-d HOST:PORT` or PYNQ_REMOTE_DEVICES.
+    """
+    if not sim:
+        raise PynqRemoteUserError("pass --sim: the host serves only the simulated "
+                                  "board (a board's own server starts at boot)")
+    process = subprocess.Popen(server_command(listen, "sim", config, log_level))
+    try:
+        code = process.wait()
+    except KeyboardInterrupt:
+        process.send_signal(signal.SIGINT)
+        code = process.wait()
+    if code not in (0, -signal.SIGINT, -signal.SIGTERM):
+        raise PynqRemoteUserError(f"pynq-remote-server exited with code {code}")

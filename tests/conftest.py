@@ -1,0 +1,29 @@
+import pytest
+
+import pynq_remote.device
+from pynq_remote.server import LocalServer
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(monkeypatch):
+    """No test sees the developer's devices or a default device of another test."""
+    monkeypatch.delenv("PYNQ_REMOTE_DEVICES", raising=False)
+    monkeypatch.setattr(pynq_remote.device, "_default_device", None)
+
+
+@pytest.fixture(scope="session")
+def sim_server():
+    """The real pynq-remote-server with the sim board, on a free loopback port."""
+    with LocalServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def sim_address(sim_server):
+    return sim_server.address
+
+
+@pytest.fixture
+def device(sim_address):
+    with pynq_remote.connect(sim_address) as dev:
+        yield dev

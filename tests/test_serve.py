@@ -1,0 +1,32 @@
+"""`pynq-remote serve` runs the real server in the foreground until interrupted."""
+
+import signal
+import subprocess
+import sys
+
+import pynq_remote
+from pynq_remote.server import READY_PREFIX
+
+
+def test_serve_sim_serves_until_interrupted():
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pynq_remote", "serve", "--sim", "--listen", "127.0.0.1:0",
+         "--log-level", "warning"], stdout=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline()
+        assert line.startswith(READY_PREFIX)
+        with pynq_remote.connect(line[len(READY_PREFIX):].strip()) as dev:
+            assert dev.info().board == "sim"
+        process.send_signal(signal.SIGINT)
+        assert process.wait(15) == 0
+    finally:
+        process.kill()
+        process.stdout.close()
+
+
+def test_serve_without_sim_explains_what_to_pass():
+    result = subprocess.run([sys.executable, "-m", "pynq_remote", "serve"],
+                            capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr == ("error: pass --sim: the host serves only the simulated board "
+                             "(a board's own server starts at boot)\n")
