@@ -46,11 +46,12 @@ def test_writes_land_at_the_physical_address_in_the_mem_device(linux_device, mem
 
 def test_reads_see_what_is_in_the_mem_device(linux_device, mem_file):
     with open(mem_file, "r+b") as mem:
-        mem.seek(WINDOW + 0x10000 - 4)
-        mem.write(bytes(range(8)))
+        mem.seek(WINDOW + 0x10000 - 8)
+        mem.write(bytes(range(16)))
     window = MMIO(WINDOW, 0x200000, device=linux_device)
-    assert window.read_block(0x10000 - 4, 2).tolist() == [0x03020100, 0x07060504]
-    assert window.read(0x10000 - 4, 8) == 0x0706050403020100
+    assert window.read_block(0x10000 - 8, 4).tolist() == [
+        0x03020100, 0x07060504, 0x0B0A0908, 0x0F0E0D0C]
+    assert window.read(0x10000 - 8, 8) == 0x0706050403020100
 
 
 def test_addresses_outside_the_configured_window_are_refused(linux_device):

@@ -100,9 +100,9 @@ def test_read_outside_every_window_is_permission_denied_naming_the_address(devic
     assert error.value.msg.startswith("PERMISSION_DENIED: ")
 
 
-def test_access_straddling_the_window_end_is_permission_denied(device):
-    with pytest.raises(PermissionDenied, match="0xa010fffc"):
-        MMIO(0xA010FFFC, 8, device=device).read(0, 8)
+def test_block_straddling_the_window_end_is_permission_denied(device):
+    with pytest.raises(PermissionDenied, match="0xa010fff8"):
+        MMIO(0xA010FFF8, 16, device=device).read_block(0, 4)
 
 
 def test_unaligned_read_is_invalid_argument(device):

@@ -4,11 +4,15 @@ import signal
 import subprocess
 import sys
 
+import pytest
+
 import pynq_remote
+from pynq_remote.errors import ConnectionFailed
 from pynq_remote.server import READY_PREFIX
 
 
-def test_serve_sim_serves_until_interrupted():
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
+def test_serve_sim_serves_until_stopped_and_takes_the_server_along(stop_signal):
     process = subprocess.Popen(
         [sys.executable, "-m", "pynq_remote", "serve", "--sim", "--listen", "127.0.0.1:0",
          "--log-level", "warning"], stdout=subprocess.PIPE, text=True)
@@ -17,8 +21,10 @@ def test_serve_sim_serves_until_interrupted():
         assert line.startswith(READY_PREFIX)
         with pynq_remote.connect(line[len(READY_PREFIX):].strip()) as dev:
             assert dev.info().board == "sim"
-        process.send_signal(signal.SIGINT)
-        assert process.wait(15) == 0
+            process.send_signal(stop_signal)
+            assert process.wait(15) == 0
+            with pytest.raises(ConnectionFailed):
+                dev.info()
     finally:
         process.kill()
         process.stdout.close()

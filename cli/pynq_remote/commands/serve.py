@@ -28,6 +28,8 @@ def serve(sim, listen, config, log_level):
         raise PynqRemoteUserError("pass --sim: the host serves only the simulated "
                                   "board (a board's own server starts at boot)")
     process = subprocess.Popen(server_command(listen, "sim", config, log_level))
+    # Stopping us stops the server: it must not outlive its parent.
+    signal.signal(signal.SIGTERM, lambda *_: process.send_signal(signal.SIGTERM))
     try:
         code = process.wait()
     except KeyboardInterrupt:

@@ -1,0 +1,142 @@
+#include "backends/linux_backend.h"
+
+#include <algorithm>
+
+#include "core/board_config.h"
+#include "core/little_endian.h"
+#include "core/log.h"
+#include "core/status_error.h"
+
+namespace pynq_remote {
+namespace {
+
+std::string choose_platform(const LinuxBackendOptions& options) {
+  if (options.platform != "auto") return options.platform;
+  if (options.config && !options.config->platform().empty()) {
+    return options.config->platform();
+  }
+  const std::string detected = detect_platform(options.paths);
+  return detected.empty() ? "unknown" : detected;
+}
+
+std::string choose_board(const LinuxBackendOptions& options) {
+  if (options.config && !options.config->board().empty()) {
+    return options.config->board();
+  }
+  return detect_board(options.paths);
+}
+
+MmioWindows choose_windows(const LinuxBackendOptions& options,
+                           const std::string& platform) {
+  if (options.config) return windows_from_config(*options.config);
+  MmioWindows windows(platform_windows(platform));
+  if (windows.list().empty()) {
+    log_warning("platform '" + platform +
+                "' has no built-in MMIO windows and no --config was given: "
+                "every MMIO call will be refused");
+  }
+  return windows;
+}
+
+// Exactly one load or store of `width` bytes: device registers may react to
+// every access, so no memcpy and no splitting.
+uint64_t load(volatile uint8_t* pointer, unsigned width) {
+  switch (width) {
+    case 1:
+      return *pointer;
+    case 2:
+      return *reinterpret_cast<volatile uint16_t*>(pointer);
+    case 4:
+      return *reinterpret_cast<volatile uint32_t*>(pointer);
+    case 8:
+      return *reinterpret_cast<volatile uint64_t*>(pointer);
+  }
+  throw StatusError(
+      grpc::StatusCode::INTERNAL,
+      "unsupported access width of " + std::to_string(width) + " bytes");
+}
+
+void store(volatile uint8_t* pointer, unsigned width, uint64_t value) {
+  switch (width) {
+    case 1:
+      *pointer = static_cast<uint8_t>(value);
+      return;
+    case 2:
+      *reinterpret_cast<volatile uint16_t*>(pointer) =
+          static_cast<uint16_t>(value);
+      return;
+    case 4:
+      *reinterpret_cast<volatile uint32_t*>(pointer) =
+          static_cast<uint32_t>(value);
+      return;
+    case 8:
+      *reinterpret_cast<volatile uint64_t*>(pointer) = value;
+      return;
+  }
+  throw StatusError(
+      grpc::StatusCode::INTERNAL,
+      "unsupported access width of " + std::to_string(width) + " bytes");
+}
+
+}  // namespace
+
+LinuxBackend::LinuxBackend(const LinuxBackendOptions& options)
+    : paths_(options.paths), memory_(options.mem_device) {
+  const std::string platform = choose_platform(options);
+  description_ = BoardDescription{choose_board(options), platform, "linux"};
+  windows_ = choose_windows(options, platform);
+}
+
+FpgaStatus LinuxBackend::fpga_state() const { return read_fpga_status(paths_); }
+
+uint64_t LinuxBackend::read(uint64_t address, unsigned width) {
+  uint64_t bytes_left = 0;
+  windows_.check(address, width);
+  return load(memory_.map(address, *windows_.find(address, width), &bytes_left),
+              width);
+}
+
+void LinuxBackend::write(uint64_t address, unsigned width, uint64_t value) {
+  uint64_t bytes_left = 0;
+  windows_.check(address, width);
+  store(memory_.map(address, *windows_.find(address, width), &bytes_left),
+        width, value);
+}
+
+// Block transfers go chunk by chunk: one mapping lookup per chunk, then one
+// access per word.
+void LinuxBackend::read_block(uint64_t address, unsigned width, uint64_t count,
+                              uint8_t* out) {
+  windows_.check_range(address, width, count);
+  const MmioWindow& window = *windows_.find(address, width);
+  uint64_t done = 0;
+  while (done < count) {
+    uint64_t bytes_left = 0;
+    volatile uint8_t* words =
+        memory_.map(address + done * width, window, &bytes_left);
+    const uint64_t n = std::min(count - done, bytes_left / width);
+    for (uint64_t i = 0; i < n; ++i) {
+      store_le(out + (done + i) * width, load(words + i * width, width), width);
+    }
+    done += n;
+  }
+}
+
+void LinuxBackend::write_block(uint64_t address, unsigned width, uint64_t count,
+                               const uint8_t* in) {
+  windows_.check_range(address, width, count);
+  const MmioWindow& window = *windows_.find(address, width);
+  uint64_t done = 0;
+  while (done < count) {
+    uint64_t bytes_left = 0;
+    volatile uint8_t* words =
+        memory_.map(address + done * width, window, &bytes_left);
+    const uint64_t n = std::min(count - done, bytes_left / width);
+    for (uint64_t i = 0; i < n; ++i) {
+      store(words + i * width, width, load_le(in + (done + i) * width, width));
+    }
+    done += n;
+  }
+}
+
+}  // namespace pynq_remote

@@ -1,0 +1,100 @@
+#include "backends/linux_platform.h"
+
+#include <fstream>
+#include <optional>
+#include <sstream>
+
+namespace pynq_remote {
+namespace {
+
+// The whole file, or nothing when it cannot be read.
+std::optional<std::string> read_text(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return std::nullopt;
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+// Device-tree strings end in NUL, sysfs values in a newline.
+std::string trim_end(std::string text) {
+  while (!text.empty() &&
+         (text.back() == '\0' || text.back() == '\n' || text.back() == ' ')) {
+    text.pop_back();
+  }
+  return text;
+}
+
+std::vector<std::string> split_nul(const std::string& text) {
+  std::vector<std::string> parts;
+  std::istringstream stream(text);
+  std::string part;
+  while (std::getline(stream, part, '\0')) parts.push_back(part);
+  return parts;
+}
+
+bool ends_with(const std::string& text, const std::string& suffix) {
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace
+
+std::string detect_platform(const LinuxPaths& paths) {
+  const auto compatible = read_text(paths.device_tree + "/compatible");
+  if (!compatible) return "";
+  for (const std::string& entry : split_nul(*compatible)) {
+    if (entry == "xlnx,zynqmp") return "zynqmp";
+    if (entry == "xlnx,zynq-7000") return "zynq";
+  }
+  return "";
+}
+
+std::string detect_board(const LinuxPaths& paths) {
+  for (const char* name : {"/chosen/pynq_board", "/model"}) {
+    const auto text = read_text(paths.device_tree + name);
+    if (text && !trim_end(*text).empty()) return trim_end(*text);
+  }
+  return "unknown";
+}
+
+std::vector<MmioWindow> platform_windows(const std::string& platform) {
+  if (platform == "zynqmp") {
+    return {{"m_axi_hpm0_lpd", 0x80000000, 0x20000000},
+            {"m_axi_hpm0_fpd", 0xA0000000, 0x10000000},
+            {"m_axi_hpm1_fpd", 0xB0000000, 0x10000000}};
+  }
+  if (platform == "zynq") {
+    return {{"m_axi_gp0", 0x40000000, 0x40000000},
+            {"m_axi_gp1", 0x80000000, 0x40000000}};
+  }
+  return {};
+}
+
+FpgaState fpga_state_from_manager(const std::string& manager_state) {
+  if (manager_state == "operating") return FpgaState::kOperating;
+  if (manager_state.empty() || manager_state == "unknown") {
+    return FpgaState::kUnknown;
+  }
+  if (ends_with(manager_state, " error") || manager_state == "power off" ||
+      manager_state == "power up" || manager_state == "reset") {
+    return FpgaState::kUnprogrammed;
+  }
+  if (manager_state == "firmware request" || manager_state == "parse header" ||
+      manager_state == "write init" || manager_state == "write" ||
+      manager_state == "write complete") {
+    return FpgaState::kProgramming;
+  }
+  return FpgaState::kUnknown;
+}
+
+FpgaStatus read_fpga_status(const LinuxPaths& paths) {
+  FpgaStatus status;
+  if (const auto text = read_text(paths.fpga_manager_state)) {
+    status.manager_state = trim_end(*text);
+  }
+  status.state = fpga_state_from_manager(status.manager_state);
+  return status;
+}
+
+}  // namespace pynq_remote

@@ -1,0 +1,39 @@
+// What the linux backend learns from procfs and sysfs: the SoC family, the
+// board name, the FPGA manager state, and the built-in MMIO windows.
+#ifndef PYNQ_REMOTE_BACKENDS_LINUX_PLATFORM_H_
+#define PYNQ_REMOTE_BACKENDS_LINUX_PLATFORM_H_
+
+#include <string>
+#include <vector>
+
+#include "backends/backend.h"
+#include "core/access.h"
+
+namespace pynq_remote {
+
+// Where the files are; tests point these at a temporary folder. Never set
+// from anything a client sends.
+struct LinuxPaths {
+  std::string device_tree = "/proc/device-tree";
+  std::string fpga_manager_state = "/sys/class/fpga_manager/fpga0/state";
+};
+
+// "zynqmp" or "zynq" from the device tree's root compatible strings; empty
+// when they name neither or cannot be read.
+std::string detect_platform(const LinuxPaths& paths);
+
+// chosen/pynq_board, else model, else "unknown".
+std::string detect_board(const LinuxPaths& paths);
+
+// The PL apertures of `platform` ("zynqmp" or "zynq"); empty otherwise.
+std::vector<MmioWindow> platform_windows(const std::string& platform);
+
+// Maps a Linux FPGA manager state string ("operating", "write init", ...).
+FpgaState fpga_state_from_manager(const std::string& manager_state);
+
+// The FPGA manager's state, UNKNOWN with an empty string when unreadable.
+FpgaStatus read_fpga_status(const LinuxPaths& paths);
+
+}  // namespace pynq_remote
+
+#endif  // PYNQ_REMOTE_BACKENDS_LINUX_PLATFORM_H_

@@ -1,0 +1,141 @@
+#include "server_options.h"
+
+#include <cstddef>
+#include <initializer_list>
+
+namespace pynq_remote {
+namespace {
+
+bool is_one_of(const std::string& value,
+               std::initializer_list<const char*> choices) {
+  for (const char* choice : choices) {
+    if (value == choice) return true;
+  }
+  return false;
+}
+
+void check_listen(const std::string& listen) {
+  const size_t colon = listen.rfind(':');
+  const std::string port =
+      colon == std::string::npos ? "" : listen.substr(colon + 1);
+  const bool port_ok =
+      !port.empty() && port.size() <= 5 &&
+      port.find_first_not_of("0123456789") == std::string::npos &&
+      std::stoul(port) <= 65535;
+  if (colon == 0 || colon == std::string::npos || !port_ok) {
+    throw OptionError(
+        "--listen: expected HOST:PORT with a port from 0 to "
+        "65535, got '" +
+        listen + "'");
+  }
+}
+
+BackendKind parse_backend(const std::string& value) {
+  if (value == "linux") return BackendKind::kLinux;
+  if (value == "sim") return BackendKind::kSim;
+  throw OptionError("--backend: expected linux or sim, got '" + value + "'");
+}
+
+LogLevel parse_log_level(const std::string& value) {
+  if (value == "error") return LogLevel::kError;
+  if (value == "warning") return LogLevel::kWarning;
+  if (value == "info") return LogLevel::kInfo;
+  if (value == "debug") return LogLevel::kDebug;
+  throw OptionError(
+      "--log-level: expected error, warning, info or debug, "
+      "got '" +
+      value + "'");
+}
+
+// Stores `value` of the option `name` into `options`.
+void apply(const std::string& name, const std::string& value,
+           ServerOptions* options) {
+  if (name == "--listen") {
+    check_listen(value);
+    options->listen = value;
+  } else if (name == "--backend") {
+    options->backend = parse_backend(value);
+  } else if (name == "--config") {
+    if (value.empty()) throw OptionError("--config: the path is empty");
+    options->config = value;
+  } else if (name == "--log-level") {
+    options->log_level = parse_log_level(value);
+  } else if (name == "--mem-device") {
+    if (value.empty()) throw OptionError("--mem-device: the path is empty");
+    options->mem_device = value;
+  } else {  // --platform
+    if (!is_one_of(value, {"auto", "zynqmp", "zynq"})) {
+      throw OptionError("--platform: expected auto, zynqmp or zynq, got '" +
+                        value + "'");
+    }
+    options->platform = value;
+  }
+}
+
+void apply_defaults(ServerOptions* options) {
+  const bool sim = options->backend == BackendKind::kSim;
+  if (options->listen.empty()) {
+    options->listen = sim ? "127.0.0.1:7967" : "0.0.0.0:7967";
+  }
+  if (options->config.empty() && sim) {
+    options->config = PYNQ_REMOTE_DEFAULT_SIM_CONFIG;
+  }
+}
+
+}  // namespace
+
+ServerOptions parse_server_options(const std::vector<std::string>& args) {
+  ServerOptions options;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      options.help = true;
+      return options;
+    }
+    if (arg.rfind("--", 0) != 0) {
+      throw OptionError("unexpected argument '" + arg + "'");
+    }
+    const size_t equals = arg.find('=');
+    const std::string name = arg.substr(0, equals);
+    if (!is_one_of(name, {"--listen", "--backend", "--config", "--log-level",
+                          "--mem-device", "--platform"})) {
+      throw OptionError("unknown option '" + name + "'");
+    }
+    if (equals != std::string::npos) {
+      apply(name, arg.substr(equals + 1), &options);
+    } else if (i + 1 < args.size()) {
+      apply(name, args[++i], &options);
+    } else {
+      throw OptionError(name + ": missing value");
+    }
+  }
+  apply_defaults(&options);
+  return options;
+}
+
+std::string server_usage() {
+  // clang-format off
+  return std::string(R"(Usage: pynq-remote-server [OPTIONS]
+
+Serves the pynq-remote gRPC API for this board.
+
+Options:
+  --listen HOST:PORT   address to serve on; port 0 picks a free port
+                       (default 0.0.0.0:7967 for linux, 127.0.0.1:7967 for sim)
+  --backend linux|sim  real hardware or the simulated board (default linux)
+  --config FILE        board config (protobuf text format)
+                       linux: replaces the platform's built-in MMIO windows
+                       sim: the board model, default
+                       )") + PYNQ_REMOTE_DEFAULT_SIM_CONFIG + R"(
+  --log-level LEVEL    error, warning, info or debug (default info)
+  --mem-device PATH    linux: physical memory device (default /dev/mem)
+  --platform NAME      linux: auto, zynqmp or zynq; picks the built-in MMIO
+                       windows (default auto: from the device tree)
+  --help               print this help and exit
+
+Once serving, prints "pynq-remote-server listening on HOST:PORT" on stdout.
+)";
+  // clang-format on
+}
+
+}  // namespace pynq_remote

@@ -1,0 +1,42 @@
+// Command-line options of pynq-remote-server.
+#ifndef PYNQ_REMOTE_SERVER_OPTIONS_H_
+#define PYNQ_REMOTE_SERVER_OPTIONS_H_
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/log.h"
+
+namespace pynq_remote {
+
+enum class BackendKind { kLinux, kSim };
+
+struct ServerOptions {
+  bool help = false;
+  // HOST:PORT; port 0 picks a free port.
+  std::string listen;
+  BackendKind backend = BackendKind::kLinux;
+  // Board config file; the sim backend falls back to the bundled one.
+  std::string config;
+  LogLevel log_level = LogLevel::kInfo;
+  std::string mem_device = "/dev/mem";
+  std::string platform = "auto";
+};
+
+// A bad command line; the message names the option.
+class OptionError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Parses the arguments after the program name and fills in the defaults
+// that depend on the backend. Throws OptionError.
+ServerOptions parse_server_options(const std::vector<std::string>& args);
+
+// The text --help prints.
+std::string server_usage();
+
+}  // namespace pynq_remote
+
+#endif  // PYNQ_REMOTE_SERVER_OPTIONS_H_

@@ -1,0 +1,52 @@
+// pynq_remote.v1.MmioService: register access, checked against the
+// allow-list and the limits before the backend sees it.
+#ifndef PYNQ_REMOTE_SERVICES_MMIO_SERVICE_H_
+#define PYNQ_REMOTE_SERVICES_MMIO_SERVICE_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+
+#include "backends/backend.h"
+#include "pynq_remote/v1/mmio.grpc.pb.h"
+
+namespace pynq_remote {
+
+class MmioService final : public v1::MmioService::Service {
+ public:
+  explicit MmioService(std::shared_ptr<Backend> backend);
+
+  grpc::Status Read(grpc::ServerContext* context,
+                    const v1::ReadRequest* request,
+                    v1::ReadResponse* response) override;
+  grpc::Status Write(grpc::ServerContext* context,
+                     const v1::WriteRequest* request,
+                     v1::WriteResponse* response) override;
+  grpc::Status ReadBlock(grpc::ServerContext* context,
+                         const v1::ReadBlockRequest* request,
+                         v1::ReadBlockResponse* response) override;
+  grpc::Status WriteBlock(grpc::ServerContext* context,
+                          const v1::WriteBlockRequest* request,
+                          v1::WriteBlockResponse* response) override;
+  grpc::Status Batch(grpc::ServerContext* context,
+                     const v1::BatchRequest* request,
+                     v1::BatchResponse* response) override;
+
+ private:
+  // Throws the StatusError the step would fail with; touches no hardware.
+  void validate_step(const v1::BatchStep& step) const;
+  // Runs a validated step and returns its entry of BatchResponse.values.
+  uint64_t run_step(grpc::ServerContext* context, const v1::BatchStep& step);
+  uint64_t modify(const v1::ModifyStep& step);
+  uint64_t poll(grpc::ServerContext* context, const v1::PollStep& step);
+
+  std::shared_ptr<Backend> backend_;
+  // Makes each modify step's read and write one unit for other modify steps.
+  std::mutex modify_mutex_;
+};
+
+}  // namespace pynq_remote
+
+#endif  // PYNQ_REMOTE_SERVICES_MMIO_SERVICE_H_
