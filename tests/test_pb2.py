@@ -5,7 +5,7 @@ def test_device_info_round_trips_through_pb2():
     info = DeviceInfo(
         server_version="0.1.0", api_version="v1", board="zcu104", platform="zynqmp",
         backend="linux", kernel_release="6.6.10", architecture="aarch64",
-        limits=Limits(16 << 20, 1 << 20, 65536, 60000),
+        limits=Limits(16 << 20, 1 << 20, 65536, 60000, 1 << 30),
         capabilities=("mmio", "mmio.batch"),
         mmio_windows=(MmioWindow("hpm0", 0xA0000000, 0x20000000),),
         fpga=FpgaState("operating", "operating", "base"),

@@ -1,5 +1,6 @@
 """pynq_remote: control AMD adaptive SoC boards from a host computer over gRPC."""
 
+from .buffer import Buffer, allocate
 from .device import Device, connect
 from .errors import (ConnectionFailed, DeviceError, InvalidArgument, OutOfRange,
                      PermissionDenied, PynqRemoteError, PynqRemoteUserError)
@@ -9,7 +10,7 @@ from .mmio import MMIO, Batch
 __version__ = "0.1.0"
 
 __all__ = [
-    "Batch", "ConnectionFailed", "Device", "DeviceError", "DeviceInfo",
+    "Batch", "Buffer", "ConnectionFailed", "Device", "DeviceError", "DeviceInfo",
     "InvalidArgument", "MMIO", "OutOfRange", "PermissionDenied", "PynqRemoteError",
-    "PynqRemoteUserError", "connect",
+    "PynqRemoteUserError", "allocate", "connect",
 ]

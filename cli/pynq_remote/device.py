@@ -1,5 +1,6 @@
 """A connection to one board: ``connect()`` returns a ``Device``."""
 
+import threading
 import time
 
 import grpc
@@ -8,7 +9,9 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from . import addresses, channel
 from .errors import from_rpc_error
 from .info import DeviceInfo
-from .v1 import device_pb2, device_pb2_grpc, mmio_pb2_grpc
+from .session import Session
+from .v1 import (buffer_pb2_grpc, device_pb2, device_pb2_grpc, mmio_pb2_grpc,
+                 session_pb2_grpc)
 
 _default_device = None
 
@@ -20,18 +23,44 @@ class Device:
     gRPC errors into pynq_remote errors.
     """
 
-    def __init__(self, address):
+    def __init__(self, address, lease=10.0):
         self.address = addresses.parse_address(address)
+        self.lease = lease
         self._channel = channel.open_channel(self.address)
         self.health = health_pb2_grpc.HealthStub(self._channel)
         self.device = device_pb2_grpc.DeviceServiceStub(self._channel)
         self.mmio = mmio_pb2_grpc.MmioServiceStub(self._channel)
+        self.sessions = session_pb2_grpc.SessionServiceStub(self._channel)
+        self.buffers = buffer_pb2_grpc.BufferServiceStub(self._channel)
+        self._session = None
+        self._session_lock = threading.Lock()
 
     def call(self, method, request, timeout=channel.DEFAULT_TIMEOUT_S):
         try:
             return method(request, timeout=timeout)
         except grpc.RpcError as error:
             raise from_rpc_error(error, self.address) from None
+
+    def stream(self, method, request, timeout=channel.DEFAULT_TIMEOUT_S):
+        """Yields the messages of a server stream."""
+        try:
+            yield from method(request, timeout=timeout)
+        except grpc.RpcError as error:
+            raise from_rpc_error(error, self.address) from None
+
+    @property
+    def session(self):
+        """This client's session, opened on first use and renewed in the background."""
+        with self._session_lock:
+            if self._session is None or self._session.closed:
+                self._session = Session(self, self.lease)
+            return self._session
+
+    def allocate(self, shape, dtype="u4", cacheable=False, alignment=0):
+        """Reserves a DMA buffer on this board; see ``pynq_remote.allocate``."""
+        from .buffer import allocate  # buffer.py imports this module
+        return allocate(shape, dtype, device=self, cacheable=cacheable,
+                        alignment=alignment)
 
     def info(self):
         """Returns the board's ``DeviceInfo``."""
@@ -45,6 +74,9 @@ class Device:
         return time.perf_counter() - start
 
     def close(self):
+        """Closes the session (the board frees this client's buffers) and the channel."""
+        if self._session is not None:
+            self._session.close()
         self._channel.close()
 
     def __enter__(self):
@@ -57,12 +89,14 @@ class Device:
         return f"Device({self.address!r})"
 
 
-def connect(address=None):
+def connect(address=None, lease=10.0):
     """Returns a ``Device`` for ``host[:port]`` (default port 7967).
 
     Without an address, the first entry of ``PYNQ_REMOTE_DEVICES`` is used.
+    ``lease`` is how many seconds the board keeps this client's buffers after
+    the client stops renewing its session (because it died, say).
     """
-    return Device(address if address else addresses.default_address())
+    return Device(address if address else addresses.default_address(), lease)
 
 
 def default_device():

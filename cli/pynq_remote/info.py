@@ -33,11 +33,12 @@ class Limits:
     max_burst_words: int
     max_batch_steps: int
     max_poll_timeout_ms: int
+    max_link_test_bytes: int
 
     @classmethod
     def from_pb2(cls, msg):
         return cls(msg.max_message_bytes, msg.max_burst_words, msg.max_batch_steps,
-                   msg.max_poll_timeout_ms)
+                   msg.max_poll_timeout_ms, msg.max_link_test_bytes)
 
     def as_pb2(self):
         return device_pb2.Limits(**dataclasses.asdict(self))

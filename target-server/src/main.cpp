@@ -7,12 +7,14 @@
 #include <cstring>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "backends/linux_backend.h"
 #include "backends/sim_backend.h"
 #include "core/board_config.h"
+#include "core/hex.h"
 #include "core/log.h"
 #include "server_options.h"
 #include "services/service_registrar.h"
@@ -24,17 +26,38 @@ constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
 constexpr std::chrono::seconds kShutdownGrace(5);
 
-std::shared_ptr<Backend> make_backend(const ServerOptions& options) {
+struct Board {
+  std::shared_ptr<Backend> backend;
+  ServiceOptions services;
+};
+
+Board make_board(const ServerOptions& options) {
+  std::optional<config::BoardConfig> config;
+  if (!options.config.empty()) config = load_board_config(options.config);
+  Board board;
+  board.services.session_limit_bytes = options.session_memory_limit.value_or(
+      config ? config->buffer_pool().session_limit_bytes() : 0);
   if (options.backend == BackendKind::kSim) {
-    return load_sim_backend(options.config);
+    board.backend = make_sim_backend(*config, options.config);
+    return board;
   }
   LinuxBackendOptions linux_options;
   linux_options.mem_device = options.mem_device;
   linux_options.platform = options.platform;
-  if (!options.config.empty()) {
-    linux_options.config = load_board_config(options.config);
+  linux_options.config = config;
+  linux_options.carveout = options.carveout;
+  board.backend = std::make_shared<LinuxBackend>(linux_options);
+  return board;
+}
+
+void log_buffer_memory(Backend& backend) {
+  const BufferMemory* memory = backend.buffer_memory();
+  if (memory == nullptr) {
+    log_info("no buffer memory configured: buffers cannot be allocated");
+    return;
   }
-  return std::make_shared<LinuxBackend>(linux_options);
+  log_info("buffer memory: " + std::to_string(memory->size()) + " bytes at " +
+           to_hex(memory->base()) + " (" + memory->provider() + ")");
 }
 
 // "HOST:PORT" with the port the server really bound.
@@ -53,22 +76,24 @@ sigset_t block_shutdown_signals() {
   return signals;
 }
 
-int serve(const ServerOptions& options, std::shared_ptr<Backend> backend,
-          const sigset_t& signals) {
+int serve(const ServerOptions& options, Board board, const sigset_t& signals) {
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(),
                            &port);
-  const BoardDescription board = backend->description();
-  auto services = register_all_services(builder, std::move(backend));
+  const BoardDescription description = board.backend->description();
+  log_buffer_memory(*board.backend);
+  auto services =
+      register_all_services(builder, std::move(board.backend), board.services);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || port == 0) {
     log_error("cannot listen on " + options.listen);
     return kExitFailure;
   }
   mark_serving(*server);
-  log_info("serving board '" + board.board + "' (" + board.platform +
-           ") with the " + board.backend + " backend");
+  log_info("serving board '" + description.board + "' (" +
+           description.platform + ") with the " + description.backend +
+           " backend");
   std::printf("pynq-remote-server listening on %s\n",
               bound_address(options.listen, port).c_str());
   std::fflush(stdout);
@@ -100,9 +125,9 @@ int run(int argc, char** argv) {
   set_log_level(options.log_level);
   const sigset_t signals = block_shutdown_signals();
 
-  std::shared_ptr<Backend> backend;
+  Board board;
   try {
-    backend = make_backend(options);
+    board = make_board(options);
   } catch (const ConfigError& error) {
     log_error(std::string("bad board config: ") + error.what());
     return kExitUsage;
@@ -110,7 +135,7 @@ int run(int argc, char** argv) {
     log_error(error.what());
     return kExitFailure;
   }
-  return serve(options, std::move(backend), signals);
+  return serve(options, std::move(board), signals);
 }
 
 }  // namespace

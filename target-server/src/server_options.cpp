@@ -3,6 +3,8 @@
 #include <cstddef>
 #include <initializer_list>
 
+#include "core/board_config.h"
+
 namespace pynq_remote {
 namespace {
 
@@ -47,6 +49,53 @@ LogLevel parse_log_level(const std::string& value) {
       value + "'");
 }
 
+// A byte count or address: decimal, or hex after "0x".
+std::optional<uint64_t> parse_number(const std::string& text) {
+  const bool hex =
+      text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
+  const std::string digits = hex ? text.substr(2) : text;
+  const char* allowed = hex ? "0123456789abcdefABCDEF" : "0123456789";
+  if (digits.empty() ||
+      digits.find_first_not_of(allowed) != std::string::npos) {
+    return std::nullopt;
+  }
+  const uint64_t base = hex ? 16 : 10;
+  uint64_t value = 0;
+  for (const char c : digits) {
+    const uint64_t digit = c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+    if (value > (UINT64_MAX - digit) / base) return std::nullopt;
+    value = value * base + digit;
+  }
+  return value;
+}
+
+uint64_t parse_bytes(const std::string& value) {
+  if (const std::optional<uint64_t> bytes = parse_number(value)) return *bytes;
+  throw OptionError(
+      "--session-memory-limit: expected a number of bytes (decimal or 0x "
+      "hex), got '" +
+      value + "'");
+}
+
+AddressRange parse_carveout(const std::string& value) {
+  const size_t colon = value.find(':');
+  const std::optional<uint64_t> base = parse_number(value.substr(0, colon));
+  const std::optional<uint64_t> size =
+      colon == std::string::npos ? std::nullopt
+                                 : parse_number(value.substr(colon + 1));
+  if (!base || !size) {
+    throw OptionError(
+        "--carveout: expected BASE:SIZE (decimal or 0x hex), got '" + value +
+        "'");
+  }
+  try {
+    check_buffer_range("--carveout", *base, *size, MmioWindows());
+  } catch (const ConfigError& error) {
+    throw OptionError(error.what());
+  }
+  return AddressRange{*base, *size};
+}
+
 // Stores `value` of the option `name` into `options`.
 void apply(const std::string& name, const std::string& value,
            ServerOptions* options) {
@@ -63,6 +112,10 @@ void apply(const std::string& name, const std::string& value,
   } else if (name == "--mem-device") {
     if (value.empty()) throw OptionError("--mem-device: the path is empty");
     options->mem_device = value;
+  } else if (name == "--session-memory-limit") {
+    options->session_memory_limit = parse_bytes(value);
+  } else if (name == "--carveout") {
+    options->carveout = parse_carveout(value);
   } else {  // --platform
     if (!is_one_of(value, {"auto", "zynqmp", "zynq"})) {
       throw OptionError("--platform: expected auto, zynqmp or zynq, got '" +
@@ -79,6 +132,11 @@ void apply_defaults(ServerOptions* options) {
   }
   if (options->config.empty() && sim) {
     options->config = PYNQ_REMOTE_DEFAULT_SIM_CONFIG;
+  }
+  if (options->carveout && sim) {
+    throw OptionError(
+        "--carveout: only the linux backend maps a carve-out; the sim takes "
+        "buffer_pool from its config");
   }
 }
 
@@ -98,7 +156,8 @@ ServerOptions parse_server_options(const std::vector<std::string>& args) {
     const size_t equals = arg.find('=');
     const std::string name = arg.substr(0, equals);
     if (!is_one_of(name, {"--listen", "--backend", "--config", "--log-level",
-                          "--mem-device", "--platform"})) {
+                          "--mem-device", "--platform",
+                          "--session-memory-limit", "--carveout"})) {
       throw OptionError("unknown option '" + name + "'");
     }
     if (equals != std::string::npos) {
@@ -131,6 +190,15 @@ Options:
   --mem-device PATH    linux: physical memory device (default /dev/mem)
   --platform NAME      linux: auto, zynqmp or zynq; picks the built-in MMIO
                        windows (default auto: from the device tree)
+  --carveout BASE:SIZE linux: physical memory for DMA buffers, e.g.
+                       0x60000000:0x20000000; memory the kernel does not
+                       manage (mem= or a no-map reserved-memory node),
+                       mapped through --mem-device; replaces the config's
+                       buffer_pool
+  --session-memory-limit BYTES
+                       largest total of buffers one session may hold
+                       (decimal or 0x hex; 0: the whole pool); replaces
+                       the config's buffer_pool.session_limit_bytes
   --help               print this help and exit
 
 Once serving, prints "pynq-remote-server listening on HOST:PORT" on stdout.

@@ -2,10 +2,13 @@
 #ifndef PYNQ_REMOTE_SERVER_OPTIONS_H_
 #define PYNQ_REMOTE_SERVER_OPTIONS_H_
 
+#include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "core/access.h"
 #include "core/log.h"
 
 namespace pynq_remote {
@@ -22,6 +25,11 @@ struct ServerOptions {
   LogLevel log_level = LogLevel::kInfo;
   std::string mem_device = "/dev/mem";
   std::string platform = "auto";
+  // Replaces the config's buffer_pool.session_limit_bytes; 0 means the
+  // whole pool.
+  std::optional<uint64_t> session_memory_limit;
+  // linux: the buffer carve-out; replaces the config's buffer_pool.
+  std::optional<AddressRange> carveout;
 };
 
 // A bad command line; the message names the option.

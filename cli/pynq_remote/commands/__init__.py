@@ -1,8 +1,9 @@
 """The CLI's command modules, registered alphabetically."""
 
-from . import info, mmio, ping, serve
+from . import buffers, info, mmio, overlay, ping, serve
 
-COMMANDS = [info.info, mmio.mmio, ping.ping, serve.serve]
+COMMANDS = [buffers.buffers, info.info, mmio.mmio, overlay.overlay, ping.ping,
+            serve.serve]
 
 
 def register(group):

@@ -24,6 +24,32 @@ class GetInfoRequest(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
 
+class SinkBytesRequest(_message.Message):
+    __slots__ = ("data",)
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    data: bytes
+    def __init__(self, data: _Optional[bytes] = ...) -> None: ...
+
+class SinkBytesResponse(_message.Message):
+    __slots__ = ("bytes_received",)
+    BYTES_RECEIVED_FIELD_NUMBER: _ClassVar[int]
+    bytes_received: int
+    def __init__(self, bytes_received: _Optional[int] = ...) -> None: ...
+
+class SourceBytesRequest(_message.Message):
+    __slots__ = ("size", "chunk_size")
+    SIZE_FIELD_NUMBER: _ClassVar[int]
+    CHUNK_SIZE_FIELD_NUMBER: _ClassVar[int]
+    size: int
+    chunk_size: int
+    def __init__(self, size: _Optional[int] = ..., chunk_size: _Optional[int] = ...) -> None: ...
+
+class SourceBytesResponse(_message.Message):
+    __slots__ = ("data",)
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    data: bytes
+    def __init__(self, data: _Optional[bytes] = ...) -> None: ...
+
 class GetInfoResponse(_message.Message):
     __slots__ = ("server_version", "api_version", "board", "platform", "backend", "kernel_release", "architecture", "limits", "capabilities", "mmio_windows", "fpga")
     SERVER_VERSION_FIELD_NUMBER: _ClassVar[int]
@@ -51,16 +77,18 @@ class GetInfoResponse(_message.Message):
     def __init__(self, server_version: _Optional[str] = ..., api_version: _Optional[str] = ..., board: _Optional[str] = ..., platform: _Optional[str] = ..., backend: _Optional[str] = ..., kernel_release: _Optional[str] = ..., architecture: _Optional[str] = ..., limits: _Optional[_Union[Limits, _Mapping]] = ..., capabilities: _Optional[_Iterable[str]] = ..., mmio_windows: _Optional[_Iterable[_Union[MmioWindow, _Mapping]]] = ..., fpga: _Optional[_Union[FpgaState, _Mapping]] = ...) -> None: ...
 
 class Limits(_message.Message):
-    __slots__ = ("max_message_bytes", "max_burst_words", "max_batch_steps", "max_poll_timeout_ms")
+    __slots__ = ("max_message_bytes", "max_burst_words", "max_batch_steps", "max_poll_timeout_ms", "max_link_test_bytes")
     MAX_MESSAGE_BYTES_FIELD_NUMBER: _ClassVar[int]
     MAX_BURST_WORDS_FIELD_NUMBER: _ClassVar[int]
     MAX_BATCH_STEPS_FIELD_NUMBER: _ClassVar[int]
     MAX_POLL_TIMEOUT_MS_FIELD_NUMBER: _ClassVar[int]
+    MAX_LINK_TEST_BYTES_FIELD_NUMBER: _ClassVar[int]
     max_message_bytes: int
     max_burst_words: int
     max_batch_steps: int
     max_poll_timeout_ms: int
-    def __init__(self, max_message_bytes: _Optional[int] = ..., max_burst_words: _Optional[int] = ..., max_batch_steps: _Optional[int] = ..., max_poll_timeout_ms: _Optional[int] = ...) -> None: ...
+    max_link_test_bytes: int
+    def __init__(self, max_message_bytes: _Optional[int] = ..., max_burst_words: _Optional[int] = ..., max_batch_steps: _Optional[int] = ..., max_poll_timeout_ms: _Optional[int] = ..., max_link_test_bytes: _Optional[int] = ...) -> None: ...
 
 class MmioWindow(_message.Message):
     __slots__ = ("name", "base_address", "size")

@@ -41,6 +41,16 @@ class DeviceServiceStub:
                 request_serializer=pynq__remote_dot_v1_dot_device__pb2.GetInfoRequest.SerializeToString,
                 response_deserializer=pynq__remote_dot_v1_dot_device__pb2.GetInfoResponse.FromString,
                 _registered_method=True)
+        self.SinkBytes = channel.stream_unary(
+                '/pynq_remote.v1.DeviceService/SinkBytes',
+                request_serializer=pynq__remote_dot_v1_dot_device__pb2.SinkBytesRequest.SerializeToString,
+                response_deserializer=pynq__remote_dot_v1_dot_device__pb2.SinkBytesResponse.FromString,
+                _registered_method=True)
+        self.SourceBytes = channel.unary_stream(
+                '/pynq_remote.v1.DeviceService/SourceBytes',
+                request_serializer=pynq__remote_dot_v1_dot_device__pb2.SourceBytesRequest.SerializeToString,
+                response_deserializer=pynq__remote_dot_v1_dot_device__pb2.SourceBytesResponse.FromString,
+                _registered_method=True)
 
 
 class DeviceServiceServicer:
@@ -56,6 +66,21 @@ class DeviceServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SinkBytes(self, request_iterator, context):
+        """Link test: receives a stream of bytes and discards it. Measures how fast
+        the host can send (`pynq-remote ping --bandwidth`, bench/buffers.py).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SourceBytes(self, request, context):
+        """Link test: sends `size` bytes of zeros in chunks of `chunk_size`.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_DeviceServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -63,6 +88,16 @@ def add_DeviceServiceServicer_to_server(servicer, server):
                     servicer.GetInfo,
                     request_deserializer=pynq__remote_dot_v1_dot_device__pb2.GetInfoRequest.FromString,
                     response_serializer=pynq__remote_dot_v1_dot_device__pb2.GetInfoResponse.SerializeToString,
+            ),
+            'SinkBytes': grpc.stream_unary_rpc_method_handler(
+                    servicer.SinkBytes,
+                    request_deserializer=pynq__remote_dot_v1_dot_device__pb2.SinkBytesRequest.FromString,
+                    response_serializer=pynq__remote_dot_v1_dot_device__pb2.SinkBytesResponse.SerializeToString,
+            ),
+            'SourceBytes': grpc.unary_stream_rpc_method_handler(
+                    servicer.SourceBytes,
+                    request_deserializer=pynq__remote_dot_v1_dot_device__pb2.SourceBytesRequest.FromString,
+                    response_serializer=pynq__remote_dot_v1_dot_device__pb2.SourceBytesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -94,6 +129,60 @@ class DeviceService:
             '/pynq_remote.v1.DeviceService/GetInfo',
             pynq__remote_dot_v1_dot_device__pb2.GetInfoRequest.SerializeToString,
             pynq__remote_dot_v1_dot_device__pb2.GetInfoResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SinkBytes(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_unary(
+            request_iterator,
+            target,
+            '/pynq_remote.v1.DeviceService/SinkBytes',
+            pynq__remote_dot_v1_dot_device__pb2.SinkBytesRequest.SerializeToString,
+            pynq__remote_dot_v1_dot_device__pb2.SinkBytesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SourceBytes(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/pynq_remote.v1.DeviceService/SourceBytes',
+            pynq__remote_dot_v1_dot_device__pb2.SourceBytesRequest.SerializeToString,
+            pynq__remote_dot_v1_dot_device__pb2.SourceBytesResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 
+#include "backends/buffer_memory.h"
 #include "core/access.h"
 
 namespace pynq_remote {
@@ -48,6 +49,10 @@ class Backend {
   // The reverse of read_block(), taking the words from `in`.
   virtual void write_block(uint64_t address, unsigned width, uint64_t count,
                            const uint8_t* in);
+
+  // The memory buffers are allocated from, owned by the backend; nullptr
+  // when the board has none configured.
+  virtual BufferMemory* buffer_memory() { return nullptr; }
 };
 
 }  // namespace pynq_remote

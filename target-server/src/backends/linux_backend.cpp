@@ -38,6 +38,24 @@ MmioWindows choose_windows(const LinuxBackendOptions& options,
   return windows;
 }
 
+std::unique_ptr<CarveoutMemory> map_carveout(const LinuxBackendOptions& options,
+                                             const MmioWindows& windows) {
+  AddressRange range;
+  std::string origin = "--carveout";
+  if (options.carveout) {
+    range = *options.carveout;
+  } else if (options.config && options.config->has_buffer_pool()) {
+    range = {options.config->buffer_pool().base_address(),
+             options.config->buffer_pool().size()};
+    origin = "buffer_pool";
+  } else {
+    return nullptr;
+  }
+  check_buffer_range(origin, range.base, range.size, windows);
+  return std::make_unique<CarveoutMemory>(options.mem_device, range.base,
+                                          range.size);
+}
+
 // Exactly one load or store of `width` bytes: device registers may react to
 // every access, so no memcpy and no splitting.
 uint64_t load(volatile uint8_t* pointer, unsigned width) {
@@ -85,6 +103,7 @@ LinuxBackend::LinuxBackend(const LinuxBackendOptions& options)
   const std::string platform = choose_platform(options);
   description_ = BoardDescription{choose_board(options), platform, "linux"};
   windows_ = choose_windows(options, platform);
+  carveout_ = map_carveout(options, windows_);
 }
 
 FpgaStatus LinuxBackend::fpga_state() const { return read_fpga_status(paths_); }

@@ -1,13 +1,15 @@
-// The real board: physical memory through /dev/mem, board facts from procfs
-// and the FPGA manager's state from sysfs.
+// The real board: physical memory through /dev/mem, board facts from procfs,
+// the FPGA manager's state from sysfs, and buffers in a DDR carve-out.
 #ifndef PYNQ_REMOTE_BACKENDS_LINUX_BACKEND_H_
 #define PYNQ_REMOTE_BACKENDS_LINUX_BACKEND_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "backends/backend.h"
+#include "backends/carveout_memory.h"
 #include "backends/linux_platform.h"
 #include "backends/memory_map.h"
 #include "config/board_config.pb.h"
@@ -22,12 +24,16 @@ struct LinuxBackendOptions {
   // When given, its windows replace the built-in allow-list, and its board
   // and platform names, when set, win over what the system says.
   std::optional<config::BoardConfig> config;
+  // Memory for buffers, mapped through mem_device; replaces the config's
+  // buffer_pool. Without either the server allocates no buffers.
+  std::optional<AddressRange> carveout;
   LinuxPaths paths;
 };
 
 class LinuxBackend final : public Backend {
  public:
-  // Opens the mem device; throws std::runtime_error when that fails.
+  // Opens the mem device and maps the carve-out; throws std::runtime_error
+  // when that fails, ConfigError when the carve-out overlaps a window.
   explicit LinuxBackend(const LinuxBackendOptions& options);
 
   BoardDescription description() const override { return description_; }
@@ -41,11 +47,14 @@ class LinuxBackend final : public Backend {
   void write_block(uint64_t address, unsigned width, uint64_t count,
                    const uint8_t* in) override;
 
+  BufferMemory* buffer_memory() override { return carveout_.get(); }
+
  private:
   BoardDescription description_;
   MmioWindows windows_;
   LinuxPaths paths_;
   PhysicalMemory memory_;
+  std::unique_ptr<CarveoutMemory> carveout_;
 };
 
 }  // namespace pynq_remote

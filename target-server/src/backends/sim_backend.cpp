@@ -15,9 +15,13 @@ SimBackend::SimBackend(const config::BoardConfig& config)
     : description_{or_default(config.board(), "sim"),
                    or_default(config.platform(), "sim"), "sim"},
       design_name_(config.design_name()) {
-  validate_windows(config);
+  validate_board_config(config);
+  if (config.has_buffer_pool()) {
+    memory_ = std::make_unique<SimMemory>(config.buffer_pool().base_address(),
+                                          config.buffer_pool().size());
+  }
   for (const config::Window& window : config.windows()) {
-    models_.push_back(make_window_model(window));
+    models_.push_back(make_window_model(window, memory_.get()));
   }
   windows_ = windows_from_config(config);
 }
@@ -48,13 +52,17 @@ void SimBackend::write(uint64_t address, unsigned width, uint64_t value) {
   model.write(offset, width, value);
 }
 
-std::shared_ptr<SimBackend> load_sim_backend(const std::string& config_path) {
-  const config::BoardConfig config = load_board_config(config_path);
+std::shared_ptr<SimBackend> make_sim_backend(const config::BoardConfig& config,
+                                             const std::string& config_path) {
   try {
     return std::make_shared<SimBackend>(config);
   } catch (const ConfigError& error) {
     throw ConfigError(config_path + ": " + error.what());
   }
+}
+
+std::shared_ptr<SimBackend> load_sim_backend(const std::string& config_path) {
+  return make_sim_backend(load_board_config(config_path), config_path);
 }
 
 }  // namespace pynq_remote

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "backends/sim_axi_dma.h"
 #include "backends/sim_axi_gpio.h"
 #include "core/board_config.h"
 #include "core/hex.h"
@@ -34,7 +35,8 @@ void validate_ram(const config::Window& window) {
   }
 }
 
-std::unique_ptr<WindowModel> build_model(const config::Window& window) {
+std::unique_ptr<WindowModel> build_model(const config::Window& window,
+                                         BufferMemory* memory) {
   switch (window.model_case()) {
     case config::Window::kRegisters:
       validate_register_file(window);
@@ -46,10 +48,18 @@ std::unique_ptr<WindowModel> build_model(const config::Window& window) {
     case config::Window::kAxiGpio:
       validate_axi_gpio(window.axi_gpio());
       return std::make_unique<AxiGpioModel>(window.axi_gpio());
+    case config::Window::kAxiDma:
+      validate_axi_dma(window.axi_dma());
+      if (memory == nullptr) {
+        throw ConfigError(
+            "axi_dma needs a buffer_pool in the board config to move bytes "
+            "between");
+      }
+      return std::make_unique<AxiDmaModel>(window.axi_dma(), *memory);
     case config::Window::MODEL_NOT_SET:
       break;
   }
-  throw ConfigError("no model: set one of registers, ram or axi_gpio");
+  throw ConfigError("no model: set one of registers, ram, axi_gpio or axi_dma");
 }
 
 }  // namespace
@@ -104,9 +114,10 @@ void RamModel::write(uint64_t offset, unsigned width, uint64_t value) {
   store_le(&bytes_[offset], value, width);
 }
 
-std::unique_ptr<WindowModel> make_window_model(const config::Window& window) {
+std::unique_ptr<WindowModel> make_window_model(const config::Window& window,
+                                               BufferMemory* memory) {
   try {
-    return build_model(window);
+    return build_model(window, memory);
   } catch (const ConfigError& error) {
     throw ConfigError("window '" + window.name() + "': " + error.what());
   }

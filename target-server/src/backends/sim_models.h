@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "backends/buffer_memory.h"
 #include "config/board_config.pb.h"
 
 namespace pynq_remote {
@@ -65,8 +66,11 @@ class RamModel final : public WindowModel {
 constexpr uint64_t kMaxSimRamBytes = 256 * 1024 * 1024;
 
 // Checks the model part of `window` and builds it. Throws ConfigError with
-// a message starting "window 'NAME': ".
-std::unique_ptr<WindowModel> make_window_model(const config::Window& window);
+// a message starting "window 'NAME': ". `memory`, the sim's buffer memory
+// (nullptr when the config has none), is what DMA models move bytes in; it
+// must outlive the model.
+std::unique_ptr<WindowModel> make_window_model(const config::Window& window,
+                                               BufferMemory* memory = nullptr);
 
 }  // namespace pynq_remote
 

@@ -23,6 +23,12 @@ void check_value_fits(uint64_t value, unsigned bytes,
 // INVALID_ARGUMENT unless `address` is a multiple of `bytes`.
 void check_aligned(uint64_t address, unsigned bytes);
 
+// A range of physical addresses: [base, base + size).
+struct AddressRange {
+  uint64_t base = 0;
+  uint64_t size = 0;
+};
+
 struct MmioWindow {
   std::string name;
   uint64_t base = 0;

@@ -101,6 +101,34 @@ void validate_windows(const config::BoardConfig& config) {
   }
 }
 
+void check_buffer_range(const std::string& what, uint64_t base, uint64_t size,
+                        const MmioWindows& windows) {
+  if (size == 0) throw ConfigError(what + ": size must be greater than 0");
+  if (base % kPageSize != 0 || size % kPageSize != 0) {
+    throw ConfigError(what + ": base_address " + to_hex(base) + " and size " +
+                      to_hex(size) + " must be multiples of 4 KiB");
+  }
+  if (size - 1 > UINT64_MAX - base) {
+    throw ConfigError(what + ": extends past the end of the address space");
+  }
+  for (const MmioWindow& window : windows.list()) {
+    const bool apart = window.base >= base ? window.base - base >= size
+                                           : base - window.base >= window.size;
+    if (!apart) {
+      throw ConfigError(what + ": overlaps window '" + window.name + "'");
+    }
+  }
+}
+
+void validate_board_config(const config::BoardConfig& config) {
+  validate_windows(config);
+  if (config.has_buffer_pool()) {
+    check_buffer_range("buffer_pool", config.buffer_pool().base_address(),
+                       config.buffer_pool().size(),
+                       windows_from_config(config));
+  }
+}
+
 config::BoardConfig load_board_config(const std::string& path) {
   const std::string text = read_file(path);
   config::BoardConfig config;
@@ -113,7 +141,7 @@ config::BoardConfig load_board_config(const std::string& path) {
                                               : errors.error()));
   }
   try {
-    validate_windows(config);
+    validate_board_config(config);
   } catch (const ConfigError& error) {
     throw ConfigError(path + ": " + error.what());
   }

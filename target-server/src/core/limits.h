@@ -2,6 +2,7 @@
 #ifndef PYNQ_REMOTE_CORE_LIMITS_H_
 #define PYNQ_REMOTE_CORE_LIMITS_H_
 
+#include <chrono>
 #include <cstdint>
 
 namespace pynq_remote {
@@ -14,6 +15,21 @@ constexpr uint64_t kMaxBurstWords = uint64_t{1} << 20;
 constexpr uint64_t kMaxBurstBytes = 8 * 1024 * 1024;
 constexpr uint64_t kMaxBatchSteps = 65536;
 constexpr uint64_t kMaxPollTimeoutMs = 60000;
+
+// Session leases: the default when a client asks for none, and the range
+// requested leases are clamped to.
+constexpr std::chrono::milliseconds kDefaultLease{10000};
+constexpr std::chrono::milliseconds kMinLease{200};
+constexpr std::chrono::milliseconds kMaxLease{10 * 60 * 1000};
+
+// Buffers are allocated in whole pages of this size, at least this aligned.
+constexpr uint64_t kBufferPageBytes = 4096;
+// Largest chunk of one ReadBuffer response message.
+constexpr uint64_t kBufferChunkBytes = 1024 * 1024;
+
+// Largest SourceBytes size, and its chunk size when the client gives none.
+constexpr uint64_t kMaxLinkTestBytes = uint64_t{1} << 30;
+constexpr uint64_t kDefaultLinkTestChunkBytes = 1024 * 1024;
 
 }  // namespace pynq_remote
 

@@ -2,6 +2,8 @@
 
 #include <sys/utsname.h>
 
+#include <algorithm>
+#include <string>
 #include <utility>
 
 #include "core/limits.h"
@@ -37,6 +39,32 @@ void fill_limits(v1::Limits* limits) {
   limits->set_max_burst_words(kMaxBurstWords);
   limits->set_max_batch_steps(kMaxBatchSteps);
   limits->set_max_poll_timeout_ms(kMaxPollTimeoutMs);
+  limits->set_max_link_test_bytes(kMaxLinkTestBytes);
+}
+
+uint64_t checked_chunk_size(uint64_t chunk_size) {
+  if (chunk_size == 0) return kDefaultLinkTestChunkBytes;
+  if (chunk_size > kMaxMessageBytes / 2) {
+    throw StatusError(grpc::StatusCode::OUT_OF_RANGE,
+                      "chunk_size " + std::to_string(chunk_size) +
+                          " exceeds the limit of " +
+                          std::to_string(kMaxMessageBytes / 2) +
+                          " bytes (half the largest message)");
+  }
+  return chunk_size;
+}
+
+void check_link_test_size(uint64_t size) {
+  if (size <= kMaxLinkTestBytes) return;
+  throw StatusError(grpc::StatusCode::OUT_OF_RANGE,
+                    "size " + std::to_string(size) + " exceeds the limit of " +
+                        std::to_string(kMaxLinkTestBytes) +
+                        " bytes per link test");
+}
+
+StatusError cancelled() {
+  return StatusError(grpc::StatusCode::CANCELLED,
+                     "the client cancelled the call");
 }
 
 }  // namespace
@@ -56,8 +84,12 @@ grpc::Status DeviceService::GetInfo(grpc::ServerContext* context,
     response->set_backend(board.backend);
     fill_system(response);
     fill_limits(response->mutable_limits());
-    for (const char* capability : {"mmio", "mmio.block", "mmio.batch"}) {
+    for (const char* capability :
+         {"mmio", "mmio.block", "mmio.batch", "sessions", "link_test"}) {
       response->add_capabilities(capability);
+    }
+    if (backend_->buffer_memory() != nullptr) {
+      response->add_capabilities("buffers");
     }
     for (const MmioWindow& window : backend_->windows().list()) {
       v1::MmioWindow* out = response->add_mmio_windows();
@@ -69,6 +101,39 @@ grpc::Status DeviceService::GetInfo(grpc::ServerContext* context,
     response->mutable_fpga()->set_state(to_proto(fpga.state));
     response->mutable_fpga()->set_manager_state(fpga.manager_state);
     response->mutable_fpga()->set_design_name(fpga.design_name);
+  });
+}
+
+grpc::Status DeviceService::sink_bytes(
+    grpc::ServerContext* context,
+    grpc::ServerReaderInterface<v1::SinkBytesRequest>* reader,
+    v1::SinkBytesResponse* response) {
+  return run_rpc("SinkBytes", context, [&] {
+    v1::SinkBytesRequest message;
+    uint64_t received = 0;
+    while (reader->Read(&message)) received += message.data().size();
+    if (context->IsCancelled()) throw cancelled();
+    response->set_bytes_received(received);
+  });
+}
+
+grpc::Status DeviceService::source_bytes(
+    grpc::ServerContext* context, const v1::SourceBytesRequest* request,
+    grpc::ServerWriterInterface<v1::SourceBytesResponse>* writer) {
+  return run_rpc("SourceBytes", context, [&] {
+    check_link_test_size(request->size());
+    const uint64_t chunk_size = checked_chunk_size(request->chunk_size());
+    // One message of zeros, sent again and again; only the last is cut.
+    v1::SourceBytesResponse chunk;
+    chunk.mutable_data()->assign(
+        static_cast<size_t>(std::min(chunk_size, request->size())), '\0');
+    for (uint64_t sent = 0; sent < request->size();) {
+      if (context->IsCancelled()) throw cancelled();
+      const uint64_t bytes = std::min(chunk_size, request->size() - sent);
+      chunk.mutable_data()->resize(static_cast<size_t>(bytes));
+      if (!writer->Write(chunk)) throw cancelled();
+      sent += bytes;
+    }
   });
 }
 

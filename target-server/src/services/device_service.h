@@ -1,4 +1,5 @@
-// pynq_remote.v1.DeviceService: what the board and the server are.
+// pynq_remote.v1.DeviceService: what the board and the server are, and a
+// link test.
 #ifndef PYNQ_REMOTE_SERVICES_DEVICE_SERVICE_H_
 #define PYNQ_REMOTE_SERVICES_DEVICE_SERVICE_H_
 
@@ -18,6 +19,25 @@ class DeviceService final : public v1::DeviceService::Service {
   grpc::Status GetInfo(grpc::ServerContext* context,
                        const v1::GetInfoRequest* request,
                        v1::GetInfoResponse* response) override;
+  grpc::Status SinkBytes(grpc::ServerContext* context,
+                         grpc::ServerReader<v1::SinkBytesRequest>* reader,
+                         v1::SinkBytesResponse* response) override {
+    return sink_bytes(context, reader, response);
+  }
+  grpc::Status SourceBytes(
+      grpc::ServerContext* context, const v1::SourceBytesRequest* request,
+      grpc::ServerWriter<v1::SourceBytesResponse>* writer) override {
+    return source_bytes(context, request, writer);
+  }
+
+  // The stream RPCs over the stream interfaces, which tests implement.
+  grpc::Status sink_bytes(
+      grpc::ServerContext* context,
+      grpc::ServerReaderInterface<v1::SinkBytesRequest>* reader,
+      v1::SinkBytesResponse* response);
+  grpc::Status source_bytes(
+      grpc::ServerContext* context, const v1::SourceBytesRequest* request,
+      grpc::ServerWriterInterface<v1::SourceBytesResponse>* writer);
 
  private:
   std::shared_ptr<Backend> backend_;

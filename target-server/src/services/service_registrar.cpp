@@ -5,33 +5,49 @@
 #include <utility>
 
 #include "core/limits.h"
+#include "core/session_repository.h"
+#include "services/buffer_service.h"
 #include "services/device_service.h"
 #include "services/mmio_service.h"
+#include "services/session_service.h"
 
 namespace pynq_remote {
 namespace {
 
 class Services final : public ServiceRegistration {
  public:
-  explicit Services(const std::shared_ptr<Backend>& backend)
-      : device(backend), mmio(backend) {}
+  Services(const std::shared_ptr<Backend>& backend,
+           const ServiceOptions& options)
+      : sessions(std::make_shared<SessionRepository>()),
+        device(backend),
+        mmio(backend),
+        session(sessions),
+        buffer(backend, sessions, options.session_limit_bytes) {}
 
+  // First: the services below share it. The last owner to go closes the
+  // sessions still open.
+  std::shared_ptr<SessionRepository> sessions;
   DeviceService device;
   MmioService mmio;
+  SessionService session;
+  BufferService buffer;
 };
 
 }  // namespace
 
 std::unique_ptr<ServiceRegistration> register_all_services(
-    grpc::ServerBuilder& builder, std::shared_ptr<Backend> backend) {
+    grpc::ServerBuilder& builder, std::shared_ptr<Backend> backend,
+    const ServiceOptions& options) {
   // Takes effect for servers built after this call.
   grpc::EnableDefaultHealthCheckService(true);
   builder.SetMaxReceiveMessageSize(static_cast<int>(kMaxMessageBytes));
   builder.SetMaxSendMessageSize(static_cast<int>(kMaxMessageBytes));
 
-  auto services = std::make_unique<Services>(std::move(backend));
+  auto services = std::make_unique<Services>(std::move(backend), options);
   builder.RegisterService(&services->device);
   builder.RegisterService(&services->mmio);
+  builder.RegisterService(&services->session);
+  builder.RegisterService(&services->buffer);
   return services;
 }
 
@@ -39,8 +55,12 @@ void mark_serving(grpc::Server& server) {
   grpc::HealthCheckServiceInterface* health = server.GetHealthCheckService();
   if (health == nullptr) return;
   health->SetServingStatus(true);
-  health->SetServingStatus(v1::DeviceService::service_full_name(), true);
-  health->SetServingStatus(v1::MmioService::service_full_name(), true);
+  for (const char* name : {v1::DeviceService::service_full_name(),
+                           v1::MmioService::service_full_name(),
+                           v1::SessionService::service_full_name(),
+                           v1::BufferService::service_full_name()}) {
+    health->SetServingStatus(name, true);
+  }
 }
 
 }  // namespace pynq_remote

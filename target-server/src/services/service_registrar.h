@@ -4,24 +4,33 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <cstdint>
 #include <memory>
 
 #include "backends/backend.h"
 
 namespace pynq_remote {
 
+struct ServiceOptions {
+  // Largest total of buffers one session may hold; 0 means the whole
+  // buffer memory.
+  uint64_t session_limit_bytes = 0;
+};
+
 // Keeps the service objects alive as long as the server that uses them.
+// Destroying it closes the sessions still open, freeing their buffers.
 class ServiceRegistration {
  public:
   virtual ~ServiceRegistration() = default;
 };
 
-// Registers DeviceService and MmioService over `backend`, turns on the
-// standard grpc.health.v1.Health service and sets the message size limits.
-// Call before builder.BuildAndStart(); keep the result until the server is
-// gone.
+// Registers DeviceService, MmioService, SessionService and BufferService
+// over `backend`, turns on the standard grpc.health.v1.Health service and
+// sets the message size limits. Call before builder.BuildAndStart(); keep
+// the result until the server is gone.
 std::unique_ptr<ServiceRegistration> register_all_services(
-    grpc::ServerBuilder& builder, std::shared_ptr<Backend> backend);
+    grpc::ServerBuilder& builder, std::shared_ptr<Backend> backend,
+    const ServiceOptions& options = {});
 
 // Reports every service as SERVING on the health service.
 void mark_serving(grpc::Server& server);

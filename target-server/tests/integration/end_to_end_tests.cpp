@@ -8,11 +8,14 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "backends/sim_backend.h"
+#include "pynq_remote/v1/buffer.grpc.pb.h"
 #include "pynq_remote/v1/device.grpc.pb.h"
 #include "pynq_remote/v1/mmio.grpc.pb.h"
+#include "pynq_remote/v1/session.grpc.pb.h"
 #include "services/service_registrar.h"
 
 namespace pynq_remote {
@@ -59,7 +62,7 @@ TEST_F(EndToEndTest, GetInfo_OverTcp_DescribesSimBoard) {
       stub->GetInfo(context().get(), v1::GetInfoRequest(), &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(response.backend(), "sim");
-  EXPECT_EQ(response.mmio_windows_size(), 4);
+  EXPECT_EQ(response.mmio_windows_size(), 5);
 }
 
 TEST_F(EndToEndTest, Read_OverTcp_ReturnsButtonPins) {
@@ -116,6 +119,186 @@ TEST_F(EndToEndTest, HealthCheck_OverTcp_Serving) {
     bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
   }
   EXPECT_EQ(bytes, std::string("\x08\x01", 2));
+}
+
+// --- Sessions, buffers and the sim DMA -----------------------------------
+
+class BufferEndToEndTest : public EndToEndTest {
+ protected:
+  void SetUp() override {
+    EndToEndTest::SetUp();
+    sessions_ = v1::SessionService::NewStub(channel_);
+    buffers_ = v1::BufferService::NewStub(channel_);
+    mmio_ = v1::MmioService::NewStub(channel_);
+  }
+
+  std::string open_session(uint32_t lease_ms) {
+    v1::OpenSessionRequest request;
+    request.set_client_name("end-to-end test");
+    request.set_lease_ms(lease_ms);
+    v1::OpenSessionResponse response;
+    const grpc::Status status =
+        sessions_->OpenSession(context().get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response.session_id();
+  }
+
+  v1::Buffer allocate(const std::string& session, uint64_t size) {
+    v1::AllocateBufferRequest request;
+    request.set_session_id(session);
+    request.set_size(size);
+    v1::AllocateBufferResponse response;
+    const grpc::Status status =
+        buffers_->AllocateBuffer(context().get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response.buffer();
+  }
+
+  void write(const std::string& session, const v1::Buffer& buffer,
+             const std::string& data, uint64_t chunk_bytes) {
+    auto call = context();
+    v1::WriteBufferResponse response;
+    auto stream = buffers_->WriteBuffer(call.get(), &response);
+    for (uint64_t offset = 0; offset < data.size(); offset += chunk_bytes) {
+      v1::WriteBufferRequest chunk;
+      chunk.set_session_id(session);
+      chunk.set_handle(buffer.handle());
+      chunk.set_offset(offset);
+      chunk.set_data(data.substr(offset, chunk_bytes));
+      ASSERT_TRUE(stream->Write(chunk));
+    }
+    ASSERT_TRUE(stream->WritesDone());
+    const grpc::Status status = stream->Finish();
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_EQ(response.bytes_written(), data.size());
+  }
+
+  std::string read(const std::string& session, const v1::Buffer& buffer) {
+    v1::ReadBufferRequest request;
+    request.set_session_id(session);
+    request.set_handle(buffer.handle());
+    auto call = context();
+    auto stream = buffers_->ReadBuffer(call.get(), request);
+    std::string data;
+    v1::ReadBufferResponse chunk;
+    while (stream->Read(&chunk)) {
+      EXPECT_EQ(chunk.offset(), data.size());
+      data += chunk.data();
+    }
+    const grpc::Status status = stream->Finish();
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return data;
+  }
+
+  void mmio_write(uint64_t address, uint64_t value) {
+    v1::WriteRequest request;
+    request.set_address(address);
+    request.set_width(v1::WIDTH_32);
+    request.set_value(value);
+    v1::WriteResponse response;
+    const grpc::Status status =
+        mmio_->Write(context().get(), request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
+  uint64_t mmio_read(uint64_t address) {
+    v1::ReadRequest request;
+    request.set_address(address);
+    request.set_width(v1::WIDTH_32);
+    v1::ReadResponse response;
+    EXPECT_TRUE(mmio_->Read(context().get(), request, &response).ok());
+    return response.value();
+  }
+
+  v1::ListBuffersResponse list() {
+    v1::ListBuffersResponse response;
+    EXPECT_TRUE(
+        buffers_
+            ->ListBuffers(context().get(), v1::ListBuffersRequest(), &response)
+            .ok());
+    return response;
+  }
+
+  std::unique_ptr<v1::SessionService::Stub> sessions_;
+  std::unique_ptr<v1::BufferService::Stub> buffers_;
+  std::unique_ptr<v1::MmioService::Stub> mmio_;
+};
+
+TEST_F(BufferEndToEndTest, DmaLoopback_OverTcp_BytesComeBack) {
+  constexpr uint64_t kDma = 0xA0030000;  // axi_dma_0 of the shipped config
+  constexpr uint64_t kBytes = 3 * 1024 * 1024 + 100;
+  const std::string session = open_session(0);
+  const v1::Buffer source = allocate(session, kBytes);
+  const v1::Buffer destination = allocate(session, kBytes);
+  std::string data(kBytes, '\0');
+  for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>(i % 251);
+  write(session, source, data, 1024 * 1024);
+
+  mmio_write(kDma + 0x00, 0x4);  // MM2S_DMACR.Reset: both channels
+  mmio_write(kDma + 0x00, 0x1);  // MM2S_DMACR.RS
+  mmio_write(kDma + 0x30, 0x1);  // S2MM_DMACR.RS
+  mmio_write(kDma + 0x48, destination.physical_address() & 0xFFFFFFFF);
+  mmio_write(kDma + 0x4C, destination.physical_address() >> 32);
+  mmio_write(kDma + 0x58, kBytes);
+  mmio_write(kDma + 0x18, source.physical_address() & 0xFFFFFFFF);
+  mmio_write(kDma + 0x1C, source.physical_address() >> 32);
+  mmio_write(kDma + 0x28, kBytes);
+
+  EXPECT_EQ(mmio_read(kDma + 0x04) & 0x2, 0x2u);  // MM2S idle
+  EXPECT_EQ(mmio_read(kDma + 0x34), 0x1002u);     // S2MM idle, IOC_Irq
+  EXPECT_EQ(mmio_read(kDma + 0x58), kBytes);
+  const std::string back = read(session, destination);
+  ASSERT_EQ(back.size(), destination.size());  // whole pages
+  EXPECT_TRUE(back.substr(0, kBytes) == data);
+  EXPECT_EQ(back.substr(kBytes), std::string(back.size() - kBytes, '\0'));
+}
+
+TEST_F(BufferEndToEndTest, SessionLeaseRunsOut_BufferFreed) {
+  const std::string session = open_session(200);
+  const v1::Buffer buffer = allocate(session, 1024 * 1024);
+  ASSERT_EQ(list().buffers_size(), 1);
+  const uint64_t pool_size = list().pool().size();
+  EXPECT_EQ(list().pool().free_bytes(), pool_size - 1024 * 1024);
+
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (list().buffers_size() > 0 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(list().buffers_size(), 0);
+  EXPECT_EQ(list().pool().free_bytes(), pool_size);
+  v1::RenewSessionResponse renewed;
+  v1::RenewSessionRequest renew;
+  renew.set_session_id(session);
+  EXPECT_EQ(
+      sessions_->RenewSession(context().get(), renew, &renewed).error_code(),
+      grpc::StatusCode::NOT_FOUND);
+  (void)buffer;
+}
+
+TEST_F(BufferEndToEndTest, LinkTest_OverTcp_CountsAndSendsZeros) {
+  auto device = v1::DeviceService::NewStub(channel_);
+  {
+    auto call = context();
+    v1::SinkBytesResponse response;
+    auto stream = device->SinkBytes(call.get(), &response);
+    v1::SinkBytesRequest chunk;
+    chunk.set_data(std::string(1024 * 1024, 'x'));
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(stream->Write(chunk));
+    ASSERT_TRUE(stream->WritesDone());
+    ASSERT_TRUE(stream->Finish().ok());
+    EXPECT_EQ(response.bytes_received(), 3u * 1024 * 1024);
+  }
+  v1::SourceBytesRequest request;
+  request.set_size(5 * 1024 * 1024 + 1);
+  auto call = context();
+  auto stream = device->SourceBytes(call.get(), request);
+  uint64_t received = 0;
+  v1::SourceBytesResponse chunk;
+  while (stream->Read(&chunk)) received += chunk.data().size();
+  ASSERT_TRUE(stream->Finish().ok());
+  EXPECT_EQ(received, 5u * 1024 * 1024 + 1);
 }
 
 }  // namespace

@@ -29,7 +29,9 @@ TEST(BoardConfigTests, LoadBoardConfig_ShippedSimBoard_Loads) {
   const config::BoardConfig config = load_board_config(
       std::string(PYNQ_REMOTE_SOURCE_CONFIG_DIR) + "/sim-board.textproto");
   EXPECT_EQ(config.board(), "sim");
-  EXPECT_EQ(config.windows_size(), 4);
+  EXPECT_EQ(config.windows_size(), 5);
+  EXPECT_EQ(config.buffer_pool().base_address(), 0x60000000u);
+  EXPECT_EQ(config.buffer_pool().size(), 0x20000000u);
 }
 
 TEST(BoardConfigTests, LoadBoardConfig_ValidWindows_AllowListMatches) {
@@ -100,6 +102,44 @@ TEST(BoardConfigTests, LoadBoardConfig_WindowEndingAtTopOfAddressSpace_Loads) {
   EXPECT_EQ(load_error(dir,
                        "windows { name: 'a' base_address: 0xFFFFFFFFFFFFF000 "
                        "size: 0x1000 }"),
+            "");
+}
+
+TEST(BoardConfigTests, LoadBoardConfig_BadBufferPool_Rejected) {
+  TempDir dir;
+  EXPECT_THAT(load_error(dir, "buffer_pool { base_address: 0x60000000 }"),
+              HasSubstr("buffer_pool: size must be greater than 0"));
+  EXPECT_THAT(
+      load_error(dir, "buffer_pool { base_address: 0x60000800 size: 0x1000 }"),
+      HasSubstr("buffer_pool: base_address 0x60000800 and size 0x1000 must be "
+                "multiples of 4 KiB"));
+  EXPECT_THAT(
+      load_error(dir, "buffer_pool { base_address: 0x60000000 size: 0x1001 }"),
+      HasSubstr("must be multiples of 4 KiB"));
+  EXPECT_THAT(load_error(dir,
+                         "buffer_pool { base_address: 0xFFFFFFFFFFFFF000 "
+                         "size: 0x2000 }"),
+              HasSubstr("buffer_pool: extends past the end of the address "
+                        "space"));
+}
+
+TEST(BoardConfigTests, LoadBoardConfig_BufferPoolOverlapsWindow_Rejected) {
+  TempDir dir;
+  const std::string window =
+      "windows { name: 'pl' base_address: 0xA0000000 size: 0x10000 } ";
+  EXPECT_THAT(
+      load_error(dir, window + "buffer_pool { base_address: 0xA000F000 size: "
+                               "0x2000 }"),
+      HasSubstr("buffer_pool: overlaps window 'pl'"));
+  EXPECT_THAT(
+      load_error(dir, window + "buffer_pool { base_address: 0x9FFFF000 size: "
+                               "0x2000 }"),
+      HasSubstr("overlaps window 'pl'"));
+  EXPECT_EQ(load_error(dir, window + "buffer_pool { base_address: 0xA0010000 "
+                                     "size: 0x1000 } "),
+            "");
+  EXPECT_EQ(load_error(dir, window + "buffer_pool { base_address: 0x9FFFF000 "
+                                     "size: 0x1000 } "),
             "");
 }
 

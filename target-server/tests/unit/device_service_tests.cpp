@@ -1,8 +1,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "core/limits.h"
 #include "services/device_service.h"
+#include "unit/fake_streams.h"
 #include "unit/sim_fixture.h"
 
 namespace pynq_remote {
@@ -32,8 +36,11 @@ TEST(DeviceServiceTests, GetInfo_SimBackend_FillsEveryField) {
   EXPECT_EQ(response.limits().max_burst_words(), kMaxBurstWords);
   EXPECT_EQ(response.limits().max_batch_steps(), kMaxBatchSteps);
   EXPECT_EQ(response.limits().max_poll_timeout_ms(), kMaxPollTimeoutMs);
-  EXPECT_THAT(response.capabilities(),
-              ElementsAre("mmio", "mmio.block", "mmio.batch"));
+  EXPECT_EQ(response.limits().max_link_test_bytes(), uint64_t{1} << 30);
+  // The test board has no buffer_pool, so no "buffers".
+  EXPECT_THAT(
+      response.capabilities(),
+      ElementsAre("mmio", "mmio.block", "mmio.batch", "sessions", "link_test"));
   ASSERT_EQ(response.mmio_windows_size(), 2);
   EXPECT_EQ(response.mmio_windows(1).name(), "ram");
   EXPECT_EQ(response.mmio_windows(1).base_address(), kRamBase);
@@ -41,6 +48,84 @@ TEST(DeviceServiceTests, GetInfo_SimBackend_FillsEveryField) {
   EXPECT_EQ(response.fpga().state(), v1::FPGA_MANAGER_STATE_OPERATING);
   EXPECT_EQ(response.fpga().manager_state(), "operating");
   EXPECT_EQ(response.fpga().design_name(), "test_design");
+}
+
+TEST(DeviceServiceTests, GetInfo_BoardWithBufferPool_ReportsBuffers) {
+  DeviceService service(make_test_sim_with_pool());
+  grpc::ServerContext context;
+  v1::GetInfoRequest request;
+  v1::GetInfoResponse response;
+  ASSERT_TRUE(service.GetInfo(&context, &request, &response).ok());
+  EXPECT_THAT(response.capabilities(),
+              ElementsAre("mmio", "mmio.block", "mmio.batch", "sessions",
+                          "link_test", "buffers"));
+}
+
+// --- Link test -------------------------------------------------------------
+
+class LinkTest : public ::testing::Test {
+ protected:
+  grpc::Status source(uint64_t size, uint64_t chunk_size,
+                      std::vector<size_t>* sizes, size_t capacity = SIZE_MAX) {
+    grpc::ServerContext context;
+    v1::SourceBytesRequest request;
+    request.set_size(size);
+    request.set_chunk_size(chunk_size);
+    FakeWriter<v1::SourceBytesResponse> writer(capacity);
+    const grpc::Status status =
+        service_.source_bytes(&context, &request, &writer);
+    for (const v1::SourceBytesResponse& message : writer.written()) {
+      sizes->push_back(message.data().size());
+      EXPECT_EQ(message.data(), std::string(message.data().size(), '\0'));
+    }
+    return status;
+  }
+
+  DeviceService service_{make_test_sim()};
+};
+
+TEST_F(LinkTest, SinkBytes_Stream_CountsEveryByte) {
+  std::vector<v1::SinkBytesRequest> messages(3);
+  messages[0].set_data(std::string(1000, 'a'));
+  messages[2].set_data(std::string(24, 'b'));
+  FakeReader<v1::SinkBytesRequest> reader(messages);
+  grpc::ServerContext context;
+  v1::SinkBytesResponse response;
+  ASSERT_TRUE(service_.sink_bytes(&context, &reader, &response).ok());
+  EXPECT_EQ(response.bytes_received(), 1024u);
+}
+
+TEST_F(LinkTest, SourceBytes_DefaultChunk_MiBChunksOfZerosShortLast) {
+  std::vector<size_t> sizes;
+  ASSERT_TRUE(source(2 * 1048576 + 10, 0, &sizes).ok());
+  EXPECT_THAT(sizes, ElementsAre(1048576, 1048576, 10));
+}
+
+TEST_F(LinkTest, SourceBytes_ChunkSizeGiven_Used) {
+  std::vector<size_t> sizes;
+  ASSERT_TRUE(source(10, 4, &sizes).ok());
+  EXPECT_THAT(sizes, ElementsAre(4, 4, 2));
+  sizes.clear();
+  ASSERT_TRUE(source(0, 0, &sizes).ok());
+  EXPECT_THAT(sizes, IsEmpty());
+}
+
+TEST_F(LinkTest, SourceBytes_OverLimits_OutOfRange) {
+  std::vector<size_t> sizes;
+  grpc::Status status = source((uint64_t{1} << 30) + 1, 0, &sizes);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::OUT_OF_RANGE);
+  EXPECT_EQ(status.error_message(),
+            "size 1073741825 exceeds the limit of 1073741824 bytes per link "
+            "test");
+  status = source(10, kMaxMessageBytes / 2 + 1, &sizes);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::OUT_OF_RANGE);
+  EXPECT_EQ(status.error_message(),
+            "chunk_size 8388609 exceeds the limit of 8388608 bytes (half the "
+            "largest message)");
+  EXPECT_THAT(sizes, IsEmpty());
+  EXPECT_TRUE(
+      source(uint64_t{1} << 30, kMaxMessageBytes / 2, &sizes, 1).error_code() ==
+      grpc::StatusCode::CANCELLED);
 }
 
 }  // namespace

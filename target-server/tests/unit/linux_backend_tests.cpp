@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "backends/linux_backend.h"
+#include "core/board_config.h"
 #include "core/unique_fd.h"
 #include "unit/expect_status.h"
 #include "unit/temp_dir.h"
@@ -235,6 +236,51 @@ TEST_F(LinuxBackendTest, FpgaState_FromSysfsFile) {
     EXPECT_EQ(status.state, c.state) << c.text;
     EXPECT_EQ(status.manager_state + "\n", c.text);
     EXPECT_EQ(status.design_name, "");
+  }
+}
+
+TEST_F(LinuxBackendTest, NoBufferPool_NoBufferMemory) {
+  LinuxBackend backend = backend_with_windows();
+  EXPECT_EQ(backend.buffer_memory(), nullptr);
+}
+
+TEST_F(LinuxBackendTest, ConfigBufferPool_CarveoutAtPhysicalAddresses) {
+  config::BoardConfig config;
+  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
+      "buffer_pool { base_address: 0x60000000 size: 0x100000 }", &config));
+  options_.config = config;
+  LinuxBackend backend(options_);
+  BufferMemory* memory = backend.buffer_memory();
+  ASSERT_NE(memory, nullptr);
+  EXPECT_EQ(memory->provider(), "carveout");
+  EXPECT_EQ(memory->base(), 0x60000000u);
+  EXPECT_EQ(memory->size(), 0x100000u);
+  const uint8_t bytes[] = {0xDE, 0xAD, 0xBE, 0xEF, 0x01};
+  memory->write(0x60000FFE, bytes, sizeof(bytes));
+  EXPECT_EQ(file_word(0x60000FFE, 4), 0xEFBEADDEu);
+  EXPECT_EQ(file_word(0x60001002, 1), 0x01u);
+}
+
+TEST_F(LinuxBackendTest, CarveoutOption_ReplacesConfigBufferPool) {
+  config::BoardConfig config;
+  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
+      "buffer_pool { base_address: 0x60000000 size: 0x100000 }", &config));
+  options_.config = config;
+  options_.carveout = AddressRange{0x70000000, 0x2000};
+  LinuxBackend backend(options_);
+  ASSERT_NE(backend.buffer_memory(), nullptr);
+  EXPECT_EQ(backend.buffer_memory()->base(), 0x70000000u);
+  EXPECT_EQ(backend.buffer_memory()->size(), 0x2000u);
+}
+
+TEST_F(LinuxBackendTest, CarveoutOverlapsWindow_ConfigError) {
+  options_.platform = "zynqmp";  // PL apertures 0x80000000-0xBFFFFFFF
+  options_.carveout = AddressRange{0x7FFFF000, 0x2000};
+  try {
+    LinuxBackend backend(options_);
+    FAIL() << "no error";
+  } catch (const ConfigError& error) {
+    EXPECT_THAT(error.what(), HasSubstr("--carveout: overlaps window"));
   }
 }
 

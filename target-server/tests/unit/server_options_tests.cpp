@@ -68,5 +68,56 @@ TEST(ServerOptionsTests, BadArguments_ErrorNamesOption) {
   EXPECT_THAT(option_error({"--config="}), HasSubstr("--config:"));
 }
 
+TEST(ServerOptionsTests, SessionMemoryLimit_DecimalOrHex) {
+  EXPECT_FALSE(parse_server_options({}).session_memory_limit.has_value());
+  EXPECT_EQ(parse_server_options({"--session-memory-limit", "1048576"})
+                .session_memory_limit,
+            1048576u);
+  EXPECT_EQ(parse_server_options({"--session-memory-limit=0x10000000"})
+                .session_memory_limit,
+            0x10000000u);
+  EXPECT_EQ(
+      parse_server_options({"--session-memory-limit=0"}).session_memory_limit,
+      0u);
+  EXPECT_EQ(option_error({"--session-memory-limit", "1G"}),
+            "--session-memory-limit: expected a number of bytes (decimal or "
+            "0x hex), got '1G'");
+  EXPECT_THAT(option_error({"--session-memory-limit=18446744073709551616"}),
+              HasSubstr("--session-memory-limit:"));
+  EXPECT_THAT(option_error({"--session-memory-limit=0x"}),
+              HasSubstr("--session-memory-limit:"));
+}
+
+TEST(ServerOptionsTests, Carveout_BaseAndSize_Parsed) {
+  const ServerOptions options =
+      parse_server_options({"--carveout", "0x60000000:0x20000000"});
+  ASSERT_TRUE(options.carveout.has_value());
+  EXPECT_EQ(options.carveout->base, 0x60000000u);
+  EXPECT_EQ(options.carveout->size, 0x20000000u);
+  EXPECT_EQ(parse_server_options({"--carveout=4096:8192"}).carveout->size,
+            8192u);
+}
+
+TEST(ServerOptionsTests, Carveout_Bad_ErrorNamesOption) {
+  EXPECT_EQ(option_error({"--carveout", "0x60000000"}),
+            "--carveout: expected BASE:SIZE (decimal or 0x hex), got "
+            "'0x60000000'");
+  EXPECT_THAT(option_error({"--carveout", "x:1"}), HasSubstr("--carveout:"));
+  EXPECT_EQ(option_error({"--carveout", "0x60000000:0"}),
+            "--carveout: size must be greater than 0");
+  EXPECT_THAT(option_error({"--carveout", "0x60000010:0x1000"}),
+              HasSubstr("must be multiples of 4 KiB"));
+  EXPECT_THAT(option_error({"--carveout", "0xFFFFFFFFFFFFF000:0x2000"}),
+              HasSubstr("extends past the end of the address space"));
+  EXPECT_EQ(option_error({"--backend", "sim", "--carveout", "4096:4096"}),
+            "--carveout: only the linux backend maps a carve-out; the sim "
+            "takes buffer_pool from its config");
+}
+
+TEST(ServerOptionsTests, Help_DocumentsBufferOptions) {
+  EXPECT_THAT(server_usage(), HasSubstr("--carveout BASE:SIZE"));
+  EXPECT_THAT(server_usage(), HasSubstr("--session-memory-limit BYTES"));
+}
+
 }  // namespace
 }  // namespace pynq_remote

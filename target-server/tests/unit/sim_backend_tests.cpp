@@ -45,7 +45,11 @@ TEST(SimBackendTests, ShippedConfig_Description_FromConfig) {
   EXPECT_EQ(fpga.state, FpgaState::kOperating);
   EXPECT_EQ(fpga.manager_state, "operating");
   EXPECT_EQ(fpga.design_name, "sim_base");
-  EXPECT_EQ(sim->windows().list().size(), 4u);
+  EXPECT_EQ(sim->windows().list().size(), 5u);
+  ASSERT_NE(sim->buffer_memory(), nullptr);
+  EXPECT_EQ(sim->buffer_memory()->base(), 0x60000000u);
+  EXPECT_EQ(sim->buffer_memory()->size(), 0x20000000u);
+  EXPECT_EQ(sim->buffer_memory()->provider(), "sim");
 }
 
 TEST(SimBackendTests, ShippedConfig_ResetValues_AsDocumented) {
@@ -80,8 +84,8 @@ TEST(SimBackendTests, BlockTransfer_DefaultLoop_LittleEndian) {
 TEST(SimBackendTests, AccessOutsideWindows_PermissionDenied) {
   auto sim = shipped_sim();
   const std::string message = expect_status(grpc::StatusCode::PERMISSION_DENIED,
-                                            [&] { sim->read(0xA0030000, 4); });
-  EXPECT_THAT(message, HasSubstr("0xa0030000"));
+                                            [&] { sim->read(0xA0040000, 4); });
+  EXPECT_THAT(message, HasSubstr("0xa0040000"));
   expect_status(grpc::StatusCode::PERMISSION_DENIED,
                 [&] { sim->write(0xA0110000, 1, 0); });
 }
@@ -126,6 +130,43 @@ TEST(SimBackendTests, BadWindows_RejectedNamingFile) {
               HasSubstr("windows 'a' and 'b' overlap"));
   EXPECT_THAT(sim_error("windows { name: 'a' base_address: 0x1000 ram {} }"),
               HasSubstr("size must be greater than 0"));
+}
+
+TEST(SimBackendTests, AxiDma_WithoutBufferPoolOrBadWidth_Rejected) {
+  EXPECT_THAT(sim_error("windows { name: 'dma' base_address: 0x1000 "
+                        "size: 0x1000 axi_dma { length_width: 14 } }"),
+              HasSubstr("window 'dma': axi_dma needs a buffer_pool in the "
+                        "board config"));
+  const std::string pool =
+      "buffer_pool { base_address: 0x60000000 size: 0x100000 } ";
+  EXPECT_THAT(sim_error(pool + "windows { name: 'dma' base_address: 0x1000 "
+                               "size: 0x1000 axi_dma { length_width: 27 } }"),
+              HasSubstr("window 'dma': axi_dma length_width 27 must be 8 to "
+                        "26 bits"));
+  EXPECT_THAT(sim_error(pool + "windows { name: 'dma' base_address: 0x1000 "
+                               "size: 0x1000 axi_dma { } }"),
+              HasSubstr("length_width 0"));
+  EXPECT_EQ(sim_error(pool + "windows { name: 'dma' base_address: 0x1000 "
+                             "size: 0x1000 axi_dma { length_width: 8 } }"),
+            "");
+}
+
+TEST(SimBackendTests, ShippedConfig_DmaLoopback_ThroughRegisterWrites) {
+  auto sim = shipped_sim();
+  BufferMemory& memory = *sim->buffer_memory();
+  const std::vector<uint8_t> data = {1, 2, 3, 4, 5, 6, 7, 8};
+  memory.write(0x60000000, data.data(), data.size());
+  const uint64_t dma = 0xA0030000;
+  sim->write(dma + 0x00, 4, 1);  // MM2S RS
+  sim->write(dma + 0x30, 4, 1);  // S2MM RS
+  sim->write(dma + 0x48, 4, 0x60001000);
+  sim->write(dma + 0x58, 4, 8);
+  sim->write(dma + 0x18, 4, 0x60000000);
+  sim->write(dma + 0x28, 4, 8);
+  EXPECT_EQ(sim->read(dma + 0x34, 4), 0x1002u);
+  std::vector<uint8_t> out(8);
+  memory.read(0x60001000, out.data(), out.size());
+  EXPECT_EQ(out, data);
 }
 
 }  // namespace

@@ -39,6 +39,29 @@ inline std::shared_ptr<SimBackend> make_test_sim() {
   return std::make_shared<SimBackend>(config);
 }
 
+constexpr uint64_t kPoolBase = 0x60000000;
+constexpr uint64_t kPoolSize = 0x400000;  // 4 MiB
+constexpr uint64_t kDmaBase = 0xA0030000;
+
+// A board with a buffer pool of kPoolSize at kPoolBase and an AXI DMA at
+// kDmaBase with 14-bit LENGTH registers.
+inline std::shared_ptr<SimBackend> make_test_sim_with_pool() {
+  config::BoardConfig config;
+  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(
+      R"pb(
+        board: "test-board"
+        windows {
+          name: "dma"
+          base_address: 0xA0030000
+          size: 0x10000
+          axi_dma { length_width: 14 }
+        }
+        buffer_pool { base_address: 0x60000000 size: 0x400000 }
+      )pb",
+      &config));
+  return std::make_shared<SimBackend>(config);
+}
+
 }  // namespace pynq_remote
 
 #endif  // PYNQ_REMOTE_TESTS_UNIT_SIM_FIXTURE_H_

@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""Buffer sync throughput and host memory, side by side with a raw gRPC stream.
+
+For each size, in a fresh process (so peak RSS belongs to that size alone):
+sync_to_device and sync_from_device of a buffer, and the link-test RPCs
+streaming the same number of bytes to and from the same server in chunks of
+the same size. Prints MB/s, the ratio buffer/raw, and the peak RSS growth
+over the process's baseline as a multiple of the buffer size.
+Usage: bench/buffers.py [--sizes-mib 1,16,256] [--device HOST:PORT]
+"""
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+
+import pynq_remote
+from pynq_remote import linktest
+from pynq_remote.server import LocalServer
+
+
+def peak_rss_bytes():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def best_seconds(function, repeat):
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def warm_up(device):
+    """Makes the one-time allocations (session, channels, stream buffers)."""
+    with pynq_remote.allocate(4096, "u1", device=device) as buf:
+        buf.sync_to_device()
+        buf.sync_from_device()
+    linktest.upload_seconds(device, 4096)
+    linktest.download_seconds(device, 4096)
+
+
+def measure(address, size):
+    """Runs in a child process; returns the figures for one size."""
+    device = pynq_remote.connect(address)
+    warm_up(device)
+    baseline = peak_rss_bytes()
+    repeat = max(2, min(20, (64 << 20) // size))
+    buf = pynq_remote.allocate(size, "u1", device=device)
+    buf[:] = 0xA5
+    to_device = best_seconds(buf.sync_to_device, repeat)
+    from_device = best_seconds(buf.sync_from_device, repeat)
+    peak = peak_rss_bytes()
+    raw_up = best_seconds(lambda: linktest.upload_seconds(device, size), repeat)
+    raw_down = best_seconds(lambda: linktest.download_seconds(device, size), repeat)
+    assert (buf == 0xA5).all()
+    buf.freebuffer()
+    device.close()
+    return {"size": size, "to_device_s": to_device, "from_device_s": from_device,
+            "raw_up_s": raw_up, "raw_down_s": raw_down,
+            "rss_growth_bytes": peak - baseline}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes-mib", default="1,16,256")
+    parser.add_argument("--device", help="measure this server instead of a local sim")
+    parser.add_argument("--measure", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.device, args.measure)))
+        return
+    if args.device:
+        report(args.device, args.sizes_mib)
+    else:
+        with LocalServer() as server:
+            report(server.address, args.sizes_mib)
+
+
+def report(address, sizes_mib):
+    print(f"{'size':>8} {'to device':>10} {'raw up':>10} {'ratio':>6}  "
+          f"{'from device':>11} {'raw down':>10} {'ratio':>6}  {'peak RSS growth':>16}")
+    for mib in (int(s) for s in sizes_mib.split(",")):
+        child = subprocess.run([sys.executable, __file__, "--device", address,
+                                "--measure", str(mib << 20)],
+                               check=True, capture_output=True, text=True)
+        f = json.loads(child.stdout)
+        mb = f["size"] / 1e6
+        print(f"{mib:>5} MiB {mb / f['to_device_s']:>6.0f} MB/s {mb / f['raw_up_s']:>6.0f} MB/s "
+              f"{f['raw_up_s'] / f['to_device_s']:>6.2f}  "
+              f"{mb / f['from_device_s']:>7.0f} MB/s {mb / f['raw_down_s']:>6.0f} MB/s "
+              f"{f['raw_down_s'] / f['from_device_s']:>6.2f}  "
+              f"{f['rss_growth_bytes'] / f['size']:>8.2f} x size")
+    print("targets: ratio >= 0.8 of the raw stream; peak RSS growth <= 1.5 x size")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+#include "services/session_service.h"
+
+#include <chrono>
+#include <utility>
+
+#include "core/status_error.h"
+
+namespace pynq_remote {
+namespace {
+
+uint32_t to_wire(std::chrono::milliseconds lease) {
+  return static_cast<uint32_t>(lease.count());
+}
+
+}  // namespace
+
+SessionService::SessionService(std::shared_ptr<SessionRepository> sessions)
+    : sessions_(std::move(sessions)) {}
+
+grpc::Status SessionService::OpenSession(grpc::ServerContext* context,
+                                         const v1::OpenSessionRequest* request,
+                                         v1::OpenSessionResponse* response) {
+  return run_rpc("OpenSession", context, [&] {
+    const SessionInfo session = sessions_->open(
+        request->client_name(), std::chrono::milliseconds(request->lease_ms()));
+    response->set_session_id(session.id);
+    response->set_lease_ms(to_wire(session.lease));
+  });
+}
+
+grpc::Status SessionService::RenewSession(
+    grpc::ServerContext* context, const v1::RenewSessionRequest* request,
+    v1::RenewSessionResponse* response) {
+  return run_rpc("RenewSession", context, [&] {
+    response->set_lease_ms(to_wire(sessions_->renew(request->session_id())));
+  });
+}
+
+grpc::Status SessionService::CloseSession(
+    grpc::ServerContext* context, const v1::CloseSessionRequest* request,
+    v1::CloseSessionResponse* /*response*/) {
+  return run_rpc("CloseSession", context,
+                 [&] { sessions_->close(request->session_id()); });
+}
+
+}  // namespace pynq_remote
