@@ -5,29 +5,20 @@ import hashlib
 import random
 import struct
 import zipfile
-from pathlib import Path
 
 import pytest
 
+from shared_data import overlay_file
 from pynq_remote.bitfile import (BitstreamError, hwh_names_for, parse_bin, parse_bit,
                                  read_bitstream, read_xsa)
 from pynq_remote.errors import PynqRemoteUserError
 
-OVERLAYS = Path(__file__).resolve().parents[2] / "shared/testdata/overlays"
 ULTRA96_BIT = "ultra96v2_axi_dma_gpio/Accumulator_bd_wrapper.bit"
 ULTRA96_XSA = "ultra96v2_axi_dma_gpio/Accumulator_bd_wrapper.xsa"
 KR260_BIT = "kr260_dma_ledadder/kria_dma_led_add.bit"
 KR260_BIN = "kr260_dma_ledadder/DMA_LED_wrapper.bin"
 PYNQZ2_BIT = "pynqz2_base_v2.4/base.bit"
 
-
-def overlay_file(name):
-    """A file of the shared overlay sets; their absence fails the test, loudly."""
-    path = OVERLAYS / name
-    if not path.is_file():
-        pytest.fail(f"test data missing: {path} (the overlay sets live in "
-                    f"shared/testdata/overlays beside the repository)")
-    return path
 
 
 def swapped_words(data):

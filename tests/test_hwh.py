@@ -3,26 +3,17 @@
 import json
 import random
 import time
-from pathlib import Path
 
 import pytest
 
+from shared_data import overlay_file
 from pynq_remote.design import find_hwh, load_design
 from pynq_remote.hwh import HwhError, UnknownIp, parse_hwh, read_hwh
 
-OVERLAYS = Path(__file__).resolve().parents[2] / "shared/testdata/overlays"
 ULTRA96_HWH = "ultra96v2_axi_dma_gpio/Accumulator_bd.hwh"
 KR260_HWH = "kr260_dma_ledadder/DMA_LED.hwh"
 PYNQZ2_HWH = "pynqz2_base_v2.4/base.hwh"
 
-
-def overlay_file(name):
-    """A file of the shared overlay sets; their absence fails the test, loudly."""
-    path = OVERLAYS / name
-    if not path.is_file():
-        pytest.fail(f"test data missing: {path} (the overlay sets live in "
-                    f"shared/testdata/overlays beside the repository)")
-    return path
 
 
 @pytest.fixture(scope="module")

@@ -1,23 +1,14 @@
 """``pynq-remote overlay inspect`` in-process: offline, no board."""
 
 import json
-from pathlib import Path
 
 import pytest
 
+from shared_data import overlay_file
 from pynq_remote.bitfile import read_bitstream
 from pynq_remote.cli import main
 
-OVERLAYS = Path(__file__).resolve().parents[2] / "shared/testdata/overlays"
 
-
-def overlay_file(name):
-    """A file of the shared overlay sets; their absence fails the test, loudly."""
-    path = OVERLAYS / name
-    if not path.is_file():
-        pytest.fail(f"test data missing: {path} (the overlay sets live in "
-                    f"shared/testdata/overlays beside the repository)")
-    return path
 
 
 def run(capsys, *args):
