@@ -93,7 +93,8 @@ def report(address, sizes_mib):
               f"{f['raw_up_s'] / f['to_device_s']:>6.2f}  "
               f"{mb / f['from_device_s']:>7.0f} MB/s {mb / f['raw_down_s']:>6.0f} MB/s "
               f"{f['raw_down_s'] / f['from_device_s']:>6.2f}  "
-              f"{f['rss_growth_bytes'] / f['size']:>8.2f} x size")
+              f"{f['rss_growth_bytes'] / f['size']:>6.2f} x size "
+              f"({f['rss_growth_bytes'] / (1 << 20):.0f} MiB)")
     print("targets: ratio >= 0.8 of the raw stream; peak RSS growth <= 1.5 x size")
 
 

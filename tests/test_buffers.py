@@ -160,3 +160,16 @@ def test_cli_lists_and_frees_buffers(capsys, monkeypatch, device, sim_address):
     assert exit_info.value.code == 0
     with pytest.raises(NotFound):
         buf.sync_to_device()
+
+
+EXITING_CLIENT = """
+import sys, pynq_remote
+dev = pynq_remote.connect(sys.argv[1], lease=60.0)
+pynq_remote.allocate(16 << 20, "u1", device=dev)
+"""
+
+
+def test_client_that_exits_without_closing_frees_its_memory_at_once(device, sim_address):
+    before = pool_free_bytes(device)
+    subprocess.run([sys.executable, "-c", EXITING_CLIENT, sim_address], check=True)
+    assert pool_free_bytes(device) == before

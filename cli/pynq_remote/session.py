@@ -5,6 +5,7 @@ server frees it when the session is closed, or when the lease runs out
 because this process died or lost the network.
 """
 
+import atexit
 import logging
 import os
 import socket
@@ -38,6 +39,7 @@ class Session:
         self._renewer = threading.Thread(target=self._renew_until_closed,
                                          name="pynq-remote-lease", daemon=True)
         self._renewer.start()
+        atexit.register(self.close)  # free the board's memory now, not after the lease
 
     def _renew_until_closed(self):
         request = session_pb2.RenewSessionRequest(session_id=self.id)
@@ -61,6 +63,7 @@ class Session:
         if self._closed.is_set():
             return
         self._closed.set()
+        atexit.unregister(self.close)
         self._renewer.join()
         try:
             self.device.call(self.device.sessions.CloseSession,
