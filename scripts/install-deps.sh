@@ -30,7 +30,7 @@ install_apt() {
     missing=$(missing_packages)
     # python3-venv and npm come with this machine's own Python and Node.js
     # when those are not Debian's; only ask apt for what has no working tool.
-    if python3 -m venv --help >/dev/null 2>&1; then
+    if python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
         missing=$(grep -vxE 'python3|python3-venv' <<<"$missing" || true)
     fi
     if command -v npm >/dev/null 2>&1; then

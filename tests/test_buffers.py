@@ -76,7 +76,7 @@ def test_allocation_beyond_the_pool_is_resource_exhausted_and_serving_goes_on(de
         assert buf.sync_to_device() == 64
 
 
-def test_session_limit_is_resource_exhausted(tmp_path):
+def test_session_limit_is_resource_exhausted():
     with LocalServer(extra_args=["--session-memory-limit", str(1 << 20)]) as server:
         with pynq_remote.connect(server.address) as dev:
             first = allocate(1 << 19, "u1", device=dev)
