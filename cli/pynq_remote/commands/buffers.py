@@ -27,7 +27,7 @@ def buffers(click_ctx):
                  "session_limit_bytes": pool.session_limit_bytes},
         "buffers": [{"handle": b.handle, "size": b.size,
                      "physical_address": b.physical_address, "cacheable": b.cacheable,
-                     "session": b.session_id[:8], "client": b.client_name}
+                     "session": b.session_label, "client": b.client_name}
                     for b in entries],
     }
     ctx.show(data, lambda console: _render(console, data))

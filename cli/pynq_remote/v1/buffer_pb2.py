@@ -24,43 +24,43 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bpynq_remote/v1/buffer.proto\x12\x0epynq_remote.v1\"|\n\x06\x42uffer\x12\x0e\n\x06handle\x18\x01 \x01(\x04\x12\x0c\n\x04size\x18\x02 \x01(\x04\x12\x18\n\x10physical_address\x18\x03 \x01(\x04\x12\x11\n\tcacheable\x18\x04 \x01(\x08\x12\x12\n\nsession_id\x18\x05 \x01(\t\x12\x13\n\x0b\x63lient_name\x18\x06 \x01(\t\"_\n\x15\x41llocateBufferRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x0c\n\x04size\x18\x02 \x01(\x04\x12\x11\n\talignment\x18\x03 \x01(\x04\x12\x11\n\tcacheable\x18\x04 \x01(\x08\"@\n\x16\x41llocateBufferResponse\x12&\n\x06\x62uffer\x18\x01 \x01(\x0b\x32\x16.pynq_remote.v1.Buffer\"V\n\x12WriteBufferRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x0e\n\x06handle\x18\x02 \x01(\x04\x12\x0e\n\x06offset\x18\x03 \x01(\x04\x12\x0c\n\x04\x64\x61ta\x18\x04 \x01(\x0c\",\n\x13WriteBufferResponse\x12\x15\n\rbytes_written\x18\x01 \x01(\x04\"W\n\x11ReadBufferRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x0e\n\x06handle\x18\x02 \x01(\x04\x12\x0e\n\x06offset\x18\x03 \x01(\x04\x12\x0e\n\x06length\x18\x04 \x01(\x04\"2\n\x12ReadBufferResponse\x12\x0e\n\x06offset\x18\x01 \x01(\x04\x12\x0c\n\x04\x64\x61ta\x18\x02 \x01(\x0c\"\x89\x01\n\x11SyncBufferRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x0e\n\x06handle\x18\x02 \x01(\x04\x12\x30\n\tdirection\x18\x03 \x01(\x0e\x32\x1d.pynq_remote.v1.SyncDirection\x12\x0e\n\x06offset\x18\x04 \x01(\x04\x12\x0e\n\x06length\x18\x05 \x01(\x04\"\x14\n\x12SyncBufferResponse\"F\n\x11\x46reeBufferRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x0e\n\x06handle\x18\x02 \x01(\x04\x12\r\n\x05\x66orce\x18\x03 \x01(\x08\"\x14\n\x12\x46reeBufferResponse\"\x14\n\x12ListBuffersRequest\"h\n\x13ListBuffersResponse\x12\'\n\x07\x62uffers\x18\x01 \x03(\x0b\x32\x16.pynq_remote.v1.Buffer\x12(\n\x04pool\x18\x02 \x01(\x0b\x32\x1a.pynq_remote.v1.MemoryPool\"s\n\nMemoryPool\x12\x10\n\x08provider\x18\x01 \x01(\t\x12\x14\n\x0c\x62\x61se_address\x18\x02 \x01(\x04\x12\x0c\n\x04size\x18\x03 \x01(\x04\x12\x12\n\nfree_bytes\x18\x04 \x01(\x04\x12\x1b\n\x13session_limit_bytes\x18\x05 \x01(\x04*m\n\rSyncDirection\x12\x1e\n\x1aSYNC_DIRECTION_UNSPECIFIED\x10\x00\x12\x1c\n\x18SYNC_DIRECTION_TO_DEVICE\x10\x01\x12\x1e\n\x1aSYNC_DIRECTION_FROM_DEVICE\x10\x02\x32\xa3\x04\n\rBufferService\x12_\n\x0e\x41llocateBuffer\x12%.pynq_remote.v1.AllocateBufferRequest\x1a&.pynq_remote.v1.AllocateBufferResponse\x12X\n\x0bWriteBuffer\x12\".pynq_remote.v1.WriteBufferRequest\x1a#.pynq_remote.v1.WriteBufferResponse(\x01\x12U\n\nReadBuffer\x12!.pynq_remote.v1.ReadBufferRequest\x1a\".pynq_remote.v1.ReadBufferResponse0\x01\x12S\n\nSyncBuffer\x12!.pynq_remote.v1.SyncBufferRequest\x1a\".pynq_remote.v1.SyncBufferResponse\x12S\n\nFreeBuffer\x12!.pynq_remote.v1.FreeBufferRequest\x1a\".pynq_remote.v1.FreeBufferResponse\x12V\n\x0bListBuffers\x12\".pynq_remote.v1.ListBuffersRequest\x1a#.pynq_remote.v1.ListBuffersResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bpynq_remote/v1/buffer.proto\x12\x0epynq_remote.v1\"\x7f\n\x06\x42uffer\x12\x0e\n\x06handle\x18\x01 \x01(\x04\x12\x0c\n\x04size\x18\x02 \x01(\x04\x12\x18\n\x10physical_address\x18\x03 \x01(\x04\x12\x11\n\tcacheable\x18\x04 \x01(\x08\x12\x15\n\rsession_label\x18\x05 \x01(\t\x12\x13\n\x0b\x63lient_name\x18\x06 \x01(\t\"_\n\x15\x41llocateBufferRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x0c\n\x04size\x18\x02 \x01(\x04\x12\x11\n\talignment\x18\x03 \x01(\x04\x12\x11\n\tcacheable\x18\x04 \x01(\x08\"@\n\x16\x41llocateBufferResponse\x12&\n\x06\x62uffer\x18\x01 \x01(\x0b\x32\x16.pynq_remote.v1.Buffer\"V\n\x12WriteBufferRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x0e\n\x06handle\x18\x02 \x01(\x04\x12\x0e\n\x06offset\x18\x03 \x01(\x04\x12\x0c\n\x04\x64\x61ta\x18\x04 \x01(\x0c\",\n\x13WriteBufferResponse\x12\x15\n\rbytes_written\x18\x01 \x01(\x04\"W\n\x11ReadBufferRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x0e\n\x06handle\x18\x02 \x01(\x04\x12\x0e\n\x06offset\x18\x03 \x01(\x04\x12\x0e\n\x06length\x18\x04 \x01(\x04\"2\n\x12ReadBufferResponse\x12\x0e\n\x06offset\x18\x01 \x01(\x04\x12\x0c\n\x04\x64\x61ta\x18\x02 \x01(\x0c\"\x89\x01\n\x11SyncBufferRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x0e\n\x06handle\x18\x02 \x01(\x04\x12\x30\n\tdirection\x18\x03 \x01(\x0e\x32\x1d.pynq_remote.v1.SyncDirection\x12\x0e\n\x06offset\x18\x04 \x01(\x04\x12\x0e\n\x06length\x18\x05 \x01(\x04\"\x14\n\x12SyncBufferResponse\"F\n\x11\x46reeBufferRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x0e\n\x06handle\x18\x02 \x01(\x04\x12\r\n\x05\x66orce\x18\x03 \x01(\x08\"\x14\n\x12\x46reeBufferResponse\"\x14\n\x12ListBuffersRequest\"h\n\x13ListBuffersResponse\x12\'\n\x07\x62uffers\x18\x01 \x03(\x0b\x32\x16.pynq_remote.v1.Buffer\x12(\n\x04pool\x18\x02 \x01(\x0b\x32\x1a.pynq_remote.v1.MemoryPool\"s\n\nMemoryPool\x12\x10\n\x08provider\x18\x01 \x01(\t\x12\x14\n\x0c\x62\x61se_address\x18\x02 \x01(\x04\x12\x0c\n\x04size\x18\x03 \x01(\x04\x12\x12\n\nfree_bytes\x18\x04 \x01(\x04\x12\x1b\n\x13session_limit_bytes\x18\x05 \x01(\x04*m\n\rSyncDirection\x12\x1e\n\x1aSYNC_DIRECTION_UNSPECIFIED\x10\x00\x12\x1c\n\x18SYNC_DIRECTION_TO_DEVICE\x10\x01\x12\x1e\n\x1aSYNC_DIRECTION_FROM_DEVICE\x10\x02\x32\xa3\x04\n\rBufferService\x12_\n\x0e\x41llocateBuffer\x12%.pynq_remote.v1.AllocateBufferRequest\x1a&.pynq_remote.v1.AllocateBufferResponse\x12X\n\x0bWriteBuffer\x12\".pynq_remote.v1.WriteBufferRequest\x1a#.pynq_remote.v1.WriteBufferResponse(\x01\x12U\n\nReadBuffer\x12!.pynq_remote.v1.ReadBufferRequest\x1a\".pynq_remote.v1.ReadBufferResponse0\x01\x12S\n\nSyncBuffer\x12!.pynq_remote.v1.SyncBufferRequest\x1a\".pynq_remote.v1.SyncBufferResponse\x12S\n\nFreeBuffer\x12!.pynq_remote.v1.FreeBufferRequest\x1a\".pynq_remote.v1.FreeBufferResponse\x12V\n\x0bListBuffers\x12\".pynq_remote.v1.ListBuffersRequest\x1a#.pynq_remote.v1.ListBuffersResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'pynq_remote.v1.buffer_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_SYNCDIRECTION']._serialized_start=1112
-  _globals['_SYNCDIRECTION']._serialized_end=1221
+  _globals['_SYNCDIRECTION']._serialized_start=1115
+  _globals['_SYNCDIRECTION']._serialized_end=1224
   _globals['_BUFFER']._serialized_start=47
-  _globals['_BUFFER']._serialized_end=171
-  _globals['_ALLOCATEBUFFERREQUEST']._serialized_start=173
-  _globals['_ALLOCATEBUFFERREQUEST']._serialized_end=268
-  _globals['_ALLOCATEBUFFERRESPONSE']._serialized_start=270
-  _globals['_ALLOCATEBUFFERRESPONSE']._serialized_end=334
-  _globals['_WRITEBUFFERREQUEST']._serialized_start=336
-  _globals['_WRITEBUFFERREQUEST']._serialized_end=422
-  _globals['_WRITEBUFFERRESPONSE']._serialized_start=424
-  _globals['_WRITEBUFFERRESPONSE']._serialized_end=468
-  _globals['_READBUFFERREQUEST']._serialized_start=470
-  _globals['_READBUFFERREQUEST']._serialized_end=557
-  _globals['_READBUFFERRESPONSE']._serialized_start=559
-  _globals['_READBUFFERRESPONSE']._serialized_end=609
-  _globals['_SYNCBUFFERREQUEST']._serialized_start=612
-  _globals['_SYNCBUFFERREQUEST']._serialized_end=749
-  _globals['_SYNCBUFFERRESPONSE']._serialized_start=751
-  _globals['_SYNCBUFFERRESPONSE']._serialized_end=771
-  _globals['_FREEBUFFERREQUEST']._serialized_start=773
-  _globals['_FREEBUFFERREQUEST']._serialized_end=843
-  _globals['_FREEBUFFERRESPONSE']._serialized_start=845
-  _globals['_FREEBUFFERRESPONSE']._serialized_end=865
-  _globals['_LISTBUFFERSREQUEST']._serialized_start=867
-  _globals['_LISTBUFFERSREQUEST']._serialized_end=887
-  _globals['_LISTBUFFERSRESPONSE']._serialized_start=889
-  _globals['_LISTBUFFERSRESPONSE']._serialized_end=993
-  _globals['_MEMORYPOOL']._serialized_start=995
-  _globals['_MEMORYPOOL']._serialized_end=1110
-  _globals['_BUFFERSERVICE']._serialized_start=1224
-  _globals['_BUFFERSERVICE']._serialized_end=1771
+  _globals['_BUFFER']._serialized_end=174
+  _globals['_ALLOCATEBUFFERREQUEST']._serialized_start=176
+  _globals['_ALLOCATEBUFFERREQUEST']._serialized_end=271
+  _globals['_ALLOCATEBUFFERRESPONSE']._serialized_start=273
+  _globals['_ALLOCATEBUFFERRESPONSE']._serialized_end=337
+  _globals['_WRITEBUFFERREQUEST']._serialized_start=339
+  _globals['_WRITEBUFFERREQUEST']._serialized_end=425
+  _globals['_WRITEBUFFERRESPONSE']._serialized_start=427
+  _globals['_WRITEBUFFERRESPONSE']._serialized_end=471
+  _globals['_READBUFFERREQUEST']._serialized_start=473
+  _globals['_READBUFFERREQUEST']._serialized_end=560
+  _globals['_READBUFFERRESPONSE']._serialized_start=562
+  _globals['_READBUFFERRESPONSE']._serialized_end=612
+  _globals['_SYNCBUFFERREQUEST']._serialized_start=615
+  _globals['_SYNCBUFFERREQUEST']._serialized_end=752
+  _globals['_SYNCBUFFERRESPONSE']._serialized_start=754
+  _globals['_SYNCBUFFERRESPONSE']._serialized_end=774
+  _globals['_FREEBUFFERREQUEST']._serialized_start=776
+  _globals['_FREEBUFFERREQUEST']._serialized_end=846
+  _globals['_FREEBUFFERRESPONSE']._serialized_start=848
+  _globals['_FREEBUFFERRESPONSE']._serialized_end=868
+  _globals['_LISTBUFFERSREQUEST']._serialized_start=870
+  _globals['_LISTBUFFERSREQUEST']._serialized_end=890
+  _globals['_LISTBUFFERSRESPONSE']._serialized_start=892
+  _globals['_LISTBUFFERSRESPONSE']._serialized_end=996
+  _globals['_MEMORYPOOL']._serialized_start=998
+  _globals['_MEMORYPOOL']._serialized_end=1113
+  _globals['_BUFFERSERVICE']._serialized_start=1227
+  _globals['_BUFFERSERVICE']._serialized_end=1774
 # @@protoc_insertion_point(module_scope)

@@ -17,20 +17,20 @@ SYNC_DIRECTION_TO_DEVICE: SyncDirection
 SYNC_DIRECTION_FROM_DEVICE: SyncDirection
 
 class Buffer(_message.Message):
-    __slots__ = ("handle", "size", "physical_address", "cacheable", "session_id", "client_name")
+    __slots__ = ("handle", "size", "physical_address", "cacheable", "session_label", "client_name")
     HANDLE_FIELD_NUMBER: _ClassVar[int]
     SIZE_FIELD_NUMBER: _ClassVar[int]
     PHYSICAL_ADDRESS_FIELD_NUMBER: _ClassVar[int]
     CACHEABLE_FIELD_NUMBER: _ClassVar[int]
-    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    SESSION_LABEL_FIELD_NUMBER: _ClassVar[int]
     CLIENT_NAME_FIELD_NUMBER: _ClassVar[int]
     handle: int
     size: int
     physical_address: int
     cacheable: bool
-    session_id: str
+    session_label: str
     client_name: str
-    def __init__(self, handle: _Optional[int] = ..., size: _Optional[int] = ..., physical_address: _Optional[int] = ..., cacheable: _Optional[bool] = ..., session_id: _Optional[str] = ..., client_name: _Optional[str] = ...) -> None: ...
+    def __init__(self, handle: _Optional[int] = ..., size: _Optional[int] = ..., physical_address: _Optional[int] = ..., cacheable: _Optional[bool] = ..., session_label: _Optional[str] = ..., client_name: _Optional[str] = ...) -> None: ...
 
 class AllocateBufferRequest(_message.Message):
     __slots__ = ("session_id", "size", "alignment", "cacheable")

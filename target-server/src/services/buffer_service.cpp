@@ -57,7 +57,7 @@ void to_proto(const BufferInfo& buffer, v1::Buffer* out) {
   out->set_size(buffer.size);
   out->set_physical_address(buffer.address);
   out->set_cacheable(buffer.cacheable);
-  out->set_session_id(buffer.session_id);
+  out->set_session_label(short_session_id(buffer.session_id));
   out->set_client_name(buffer.client_name);
 }
 
