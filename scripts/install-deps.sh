@@ -7,7 +7,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 apt_packages=(
     build-essential cmake pkg-config
-    libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
+    libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libssl-dev
     libgtest-dev libgmock-dev
     python3 python3-venv
     nodejs npm

@@ -2,17 +2,23 @@
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
 
+#include <stdlib.h>
+
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <filesystem>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "backends/linux_backend.h"
 #include "backends/sim_backend.h"
+#include "core/bitstream_cache.h"
 #include "core/board_config.h"
 #include "core/hex.h"
 #include "core/log.h"
@@ -26,15 +32,54 @@ constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
 constexpr std::chrono::seconds kShutdownGrace(5);
 
+// A folder made for this run, removed with everything in it at exit.
+class TemporaryFolder {
+ public:
+  TemporaryFolder() {
+    std::string pattern = (std::filesystem::temp_directory_path() /
+                           "pynq-remote-bitstreams-XXXXXX")
+                              .string();
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      throw std::runtime_error("cannot create a temporary bitstream cache in " +
+                               std::filesystem::temp_directory_path().string() +
+                               ": " + std::strerror(errno));
+    }
+    path_ = pattern;
+  }
+  ~TemporaryFolder() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  TemporaryFolder(const TemporaryFolder&) = delete;
+  TemporaryFolder& operator=(const TemporaryFolder&) = delete;
+
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
 struct Board {
   std::shared_ptr<Backend> backend;
   ServiceOptions services;
+  // Set when the cache lives in a folder made for this run.
+  std::shared_ptr<TemporaryFolder> temporary_cache;
 };
+
+std::string choose_cache_dir(const ServerOptions& options, Board* board) {
+  if (!options.cache_dir.empty()) return options.cache_dir;
+  board->temporary_cache = std::make_shared<TemporaryFolder>();
+  return board->temporary_cache->path();
+}
 
 Board make_board(const ServerOptions& options) {
   std::optional<config::BoardConfig> config;
   if (!options.config.empty()) config = load_board_config(options.config);
   Board board;
+  board.services.bitstream_cache = std::make_shared<BitstreamCache>(
+      choose_cache_dir(options, &board), options.cache_bytes);
+  log_info("bitstream cache: " + board.services.bitstream_cache->directory() +
+           " (budget " + std::to_string(options.cache_bytes) + " bytes)");
   board.services.session_limit_bytes = options.session_memory_limit.value_or(
       config ? config->buffer_pool().session_limit_bytes() : 0);
   if (options.backend == BackendKind::kSim) {
@@ -46,6 +91,7 @@ Board make_board(const ServerOptions& options) {
   linux_options.platform = options.platform;
   linux_options.config = config;
   linux_options.carveout = options.carveout;
+  linux_options.firmware_dir = board.services.bitstream_cache->directory();
   board.backend = std::make_shared<LinuxBackend>(linux_options);
   return board;
 }

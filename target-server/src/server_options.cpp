@@ -4,6 +4,7 @@
 #include <initializer_list>
 
 #include "core/board_config.h"
+#include "core/limits.h"
 
 namespace pynq_remote {
 namespace {
@@ -69,12 +70,18 @@ std::optional<uint64_t> parse_number(const std::string& text) {
   return value;
 }
 
-uint64_t parse_bytes(const std::string& value) {
+uint64_t parse_bytes(const std::string& name, const std::string& value) {
   if (const std::optional<uint64_t> bytes = parse_number(value)) return *bytes;
-  throw OptionError(
-      "--session-memory-limit: expected a number of bytes (decimal or 0x "
-      "hex), got '" +
-      value + "'");
+  throw OptionError(name +
+                    ": expected a number of bytes (decimal or 0x hex), got '" +
+                    value + "'");
+}
+
+uint64_t parse_cache_bytes(const std::string& value) {
+  const uint64_t bytes = parse_bytes("--cache-bytes", value);
+  if (bytes >= kBufferPageBytes) return bytes;
+  throw OptionError("--cache-bytes: expected at least 4096 bytes, got '" +
+                    value + "'");
 }
 
 AddressRange parse_carveout(const std::string& value) {
@@ -113,7 +120,12 @@ void apply(const std::string& name, const std::string& value,
     if (value.empty()) throw OptionError("--mem-device: the path is empty");
     options->mem_device = value;
   } else if (name == "--session-memory-limit") {
-    options->session_memory_limit = parse_bytes(value);
+    options->session_memory_limit = parse_bytes(name, value);
+  } else if (name == "--cache-dir") {
+    if (value.empty()) throw OptionError("--cache-dir: the path is empty");
+    options->cache_dir = value;
+  } else if (name == "--cache-bytes") {
+    options->cache_bytes = parse_cache_bytes(value);
   } else if (name == "--carveout") {
     options->carveout = parse_carveout(value);
   } else {  // --platform
@@ -132,6 +144,12 @@ void apply_defaults(ServerOptions* options) {
   }
   if (options->config.empty() && sim) {
     options->config = PYNQ_REMOTE_DEFAULT_SIM_CONFIG;
+  }
+  if (options->cache_dir.empty() && !sim) {
+    options->cache_dir = kDefaultLinuxCacheDir;
+  }
+  if (options->cache_bytes == 0) {
+    options->cache_bytes = kDefaultBitstreamCacheBytes;
   }
   if (options->carveout && sim) {
     throw OptionError(
@@ -157,7 +175,8 @@ ServerOptions parse_server_options(const std::vector<std::string>& args) {
     const std::string name = arg.substr(0, equals);
     if (!is_one_of(name, {"--listen", "--backend", "--config", "--log-level",
                           "--mem-device", "--platform",
-                          "--session-memory-limit", "--carveout"})) {
+                          "--session-memory-limit", "--carveout",
+                          "--cache-dir", "--cache-bytes"})) {
       throw OptionError("unknown option '" + name + "'");
     }
     if (equals != std::string::npos) {
@@ -199,6 +218,12 @@ Options:
                        largest total of buffers one session may hold
                        (decimal or 0x hex; 0: the whole pool); replaces
                        the config's buffer_pool.session_limit_bytes
+  --cache-dir PATH     folder of the bitstream cache (default linux:
+                       /var/cache/pynq-remote/bitstreams; sim: a new
+                       temporary folder removed at exit)
+  --cache-bytes BYTES  byte budget of the bitstream cache; the least
+                       recently used bitstreams are evicted beyond it
+                       (decimal or 0x hex; default 536870912, 512 MiB)
   --help               print this help and exit
 
 Once serving, prints "pynq-remote-server listening on HOST:PORT" on stdout.

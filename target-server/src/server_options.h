@@ -30,7 +30,14 @@ struct ServerOptions {
   std::optional<uint64_t> session_memory_limit;
   // linux: the buffer carve-out; replaces the config's buffer_pool.
   std::optional<AddressRange> carveout;
+  // Bitstream cache folder. Empty: linux uses kDefaultLinuxCacheDir, the sim
+  // a new temporary folder under $TMPDIR removed at exit.
+  std::string cache_dir;
+  // Byte budget of the bitstream cache.
+  uint64_t cache_bytes = 0;
 };
+
+constexpr char kDefaultLinuxCacheDir[] = "/var/cache/pynq-remote/bitstreams";
 
 // A bad command line; the message names the option.
 class OptionError : public std::runtime_error {

@@ -101,11 +101,17 @@ class MmioWindow(_message.Message):
     def __init__(self, name: _Optional[str] = ..., base_address: _Optional[int] = ..., size: _Optional[int] = ...) -> None: ...
 
 class FpgaState(_message.Message):
-    __slots__ = ("state", "manager_state", "design_name")
+    __slots__ = ("state", "manager_state", "design_name", "sha256", "partial", "programmed_at_unix_ms")
     STATE_FIELD_NUMBER: _ClassVar[int]
     MANAGER_STATE_FIELD_NUMBER: _ClassVar[int]
     DESIGN_NAME_FIELD_NUMBER: _ClassVar[int]
+    SHA256_FIELD_NUMBER: _ClassVar[int]
+    PARTIAL_FIELD_NUMBER: _ClassVar[int]
+    PROGRAMMED_AT_UNIX_MS_FIELD_NUMBER: _ClassVar[int]
     state: FpgaManagerState
     manager_state: str
     design_name: str
-    def __init__(self, state: _Optional[_Union[FpgaManagerState, str]] = ..., manager_state: _Optional[str] = ..., design_name: _Optional[str] = ...) -> None: ...
+    sha256: str
+    partial: bool
+    programmed_at_unix_ms: int
+    def __init__(self, state: _Optional[_Union[FpgaManagerState, str]] = ..., manager_state: _Optional[str] = ..., design_name: _Optional[str] = ..., sha256: _Optional[str] = ..., partial: _Optional[bool] = ..., programmed_at_unix_ms: _Optional[int] = ...) -> None: ...

@@ -1,4 +1,5 @@
 #include "backends/linux_backend.h"
+#include "backends/linux_fpga_manager.h"
 
 #include <algorithm>
 
@@ -99,26 +100,75 @@ void store(volatile uint8_t* pointer, unsigned width, uint64_t value) {
 }  // namespace
 
 LinuxBackend::LinuxBackend(const LinuxBackendOptions& options)
-    : paths_(options.paths), memory_(options.mem_device) {
+    : paths_(options.paths),
+      firmware_dir_(options.firmware_dir),
+      memory_(options.mem_device) {
   const std::string platform = choose_platform(options);
   description_ = BoardDescription{choose_board(options), platform, "linux"};
-  windows_ = choose_windows(options, platform);
-  carveout_ = map_carveout(options, windows_);
+  windows_ = std::make_shared<const MmioWindows>(
+      choose_windows(options, platform));
+  carveout_ = map_carveout(options, *windows_);
+  apertures_ = *windows_;
 }
 
-FpgaStatus LinuxBackend::fpga_state() const { return read_fpga_status(paths_); }
+std::shared_ptr<const MmioWindows> LinuxBackend::windows() const {
+  std::lock_guard<std::mutex> lock(windows_mutex_);
+  return windows_;
+}
+
+FpgaStatus LinuxBackend::fpga_state() const {
+  FpgaStatus status = read_fpga_status(paths_);
+  std::lock_guard<std::mutex> lock(windows_mutex_);
+  status.design_name = programmed_.design_name;
+  status.sha256 = programmed_.sha256;
+  status.partial = programmed_.partial;
+  status.programmed_at_unix_ms = programmed_.programmed_at_unix_ms;
+  return status;
+}
+
+FpgaStatus LinuxBackend::program(const ProgramRequest& request) {
+  check_design_windows(request.windows);
+  for (const DesignWindow& window : request.windows) {
+    check_inside_apertures(window, apertures_);
+  }
+  if (firmware_dir_.empty()) {
+    throw StatusError(grpc::StatusCode::FAILED_PRECONDITION,
+                      "this server has no bitstream cache to load from");
+  }
+  remove_overlay(paths_);
+  load_bitstream(paths_, firmware_dir_, request);
+  if (!request.device_tree_overlay.empty()) {
+    apply_overlay(paths_, request.device_tree_overlay);
+  }
+  std::vector<MmioWindow> windows;
+  for (const DesignWindow& window : request.windows) {
+    windows.push_back(MmioWindow{window.name, window.base, window.size});
+  }
+  auto next = std::make_shared<const MmioWindows>(std::move(windows));
+  {
+    std::lock_guard<std::mutex> lock(windows_mutex_);
+    windows_ = std::move(next);
+    programmed_.design_name = request.design_name;
+    programmed_.sha256 = request.sha256;
+    programmed_.partial = request.partial;
+    programmed_.programmed_at_unix_ms = unix_ms_now();
+  }
+  return fpga_state();
+}
 
 uint64_t LinuxBackend::read(uint64_t address, unsigned width) {
   uint64_t bytes_left = 0;
-  windows_.check(address, width);
-  return load(memory_.map(address, *windows_.find(address, width), &bytes_left),
+  const std::shared_ptr<const MmioWindows> windows = this->windows();
+  windows->check(address, width);
+  return load(memory_.map(address, *windows->find(address, width), &bytes_left),
               width);
 }
 
 void LinuxBackend::write(uint64_t address, unsigned width, uint64_t value) {
   uint64_t bytes_left = 0;
-  windows_.check(address, width);
-  store(memory_.map(address, *windows_.find(address, width), &bytes_left),
+  const std::shared_ptr<const MmioWindows> windows = this->windows();
+  windows->check(address, width);
+  store(memory_.map(address, *windows->find(address, width), &bytes_left),
         width, value);
 }
 
@@ -126,8 +176,9 @@ void LinuxBackend::write(uint64_t address, unsigned width, uint64_t value) {
 // access per word.
 void LinuxBackend::read_block(uint64_t address, unsigned width, uint64_t count,
                               uint8_t* out) {
-  windows_.check_range(address, width, count);
-  const MmioWindow& window = *windows_.find(address, width);
+  const std::shared_ptr<const MmioWindows> windows = this->windows();
+  windows->check_range(address, width, count);
+  const MmioWindow& window = *windows->find(address, width);
   uint64_t done = 0;
   while (done < count) {
     uint64_t bytes_left = 0;
@@ -143,8 +194,9 @@ void LinuxBackend::read_block(uint64_t address, unsigned width, uint64_t count,
 
 void LinuxBackend::write_block(uint64_t address, unsigned width, uint64_t count,
                                const uint8_t* in) {
-  windows_.check_range(address, width, count);
-  const MmioWindow& window = *windows_.find(address, width);
+  const std::shared_ptr<const MmioWindows> windows = this->windows();
+  windows->check_range(address, width, count);
+  const MmioWindow& window = *windows->find(address, width);
   uint64_t done = 0;
   while (done < count) {
     uint64_t bytes_left = 0;

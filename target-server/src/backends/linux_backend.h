@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -28,6 +29,9 @@ struct LinuxBackendOptions {
   // buffer_pool. Without either the server allocates no buffers.
   std::optional<AddressRange> carveout;
   LinuxPaths paths;
+  // The bitstream cache folder, made the kernel's firmware search path when
+  // programming. Empty: program() fails with FAILED_PRECONDITION.
+  std::string firmware_dir;
 };
 
 class LinuxBackend final : public Backend {
@@ -37,8 +41,15 @@ class LinuxBackend final : public Backend {
   explicit LinuxBackend(const LinuxBackendOptions& options);
 
   BoardDescription description() const override { return description_; }
-  const MmioWindows& windows() const override { return windows_; }
+  std::shared_ptr<const MmioWindows> windows() const override;
   FpgaStatus fpga_state() const override;
+  // Loads `<sha256>.bin` through the FPGA manager (flags 1 for partial, 0
+  // for full) from the firmware search path set to the cache, replaces the
+  // server's device-tree overlay, and makes the design windows the
+  // allow-list. Design windows outside the board's PL apertures (the
+  // allow-list at start) are INVALID_ARGUMENT; kernel refusals are
+  // FAILED_PRECONDITION with the errno text and the manager state.
+  FpgaStatus program(const ProgramRequest& request) override;
 
   uint64_t read(uint64_t address, unsigned width) override;
   void write(uint64_t address, unsigned width, uint64_t value) override;
@@ -51,8 +62,15 @@ class LinuxBackend final : public Backend {
 
  private:
   BoardDescription description_;
-  MmioWindows windows_;
+  // Replaced whole by program(); calls in flight keep the one they took.
+  mutable std::mutex windows_mutex_;
+  std::shared_ptr<const MmioWindows> windows_;
   LinuxPaths paths_;
+  std::string firmware_dir_;
+  // The allow-list at start: design windows must lie inside it.
+  MmioWindows apertures_;
+  // What program() last loaded; guarded by windows_mutex_.
+  FpgaStatus programmed_;
   PhysicalMemory memory_;
   std::unique_ptr<CarveoutMemory> carveout_;
 };

@@ -16,7 +16,17 @@ namespace pynq_remote {
 struct LinuxPaths {
   std::string device_tree = "/proc/device-tree";
   std::string fpga_manager_state = "/sys/class/fpga_manager/fpga0/state";
+  std::string fpga_manager_flags = "/sys/class/fpga_manager/fpga0/flags";
+  std::string fpga_manager_firmware = "/sys/class/fpga_manager/fpga0/firmware";
+  // The kernel's extra firmware search folder; set to the bitstream cache.
+  std::string firmware_search_path =
+      "/sys/module/firmware_class/parameters/path";
+  // configfs device-tree overlays; the server uses one fixed entry in it.
+  std::string overlays = "/sys/kernel/config/device-tree/overlays";
 };
+
+// The name of the server's overlay entry under LinuxPaths::overlays.
+constexpr char kOverlayEntry[] = "pynq-remote";
 
 // "zynqmp" or "zynq" from the device tree's root compatible strings; empty
 // when they name neither or cannot be read.

@@ -31,6 +31,15 @@ constexpr uint64_t kBufferChunkBytes = 1024 * 1024;
 constexpr uint64_t kMaxLinkTestBytes = uint64_t{1} << 30;
 constexpr uint64_t kDefaultLinkTestChunkBytes = 1024 * 1024;
 
+// Largest bitstream UploadBitstream accepts.
+constexpr uint64_t kMaxBitstreamBytes = 256 * 1024 * 1024;
+// Bytes the bitstream cache keeps when --cache-bytes is not given.
+constexpr uint64_t kDefaultBitstreamCacheBytes = 512 * 1024 * 1024;
+// Largest device-tree overlay ProgramBitstream accepts.
+constexpr uint64_t kMaxDeviceTreeOverlayBytes = 1024 * 1024;
+// Most windows a design's address map may have.
+constexpr uint64_t kMaxDesignWindows = 1024;
+
 }  // namespace pynq_remote
 
 #endif  // PYNQ_REMOTE_CORE_LIMITS_H_

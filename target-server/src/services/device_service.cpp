@@ -8,23 +8,10 @@
 
 #include "core/limits.h"
 #include "core/status_error.h"
+#include "services/fpga_state_proto.h"
 
 namespace pynq_remote {
 namespace {
-
-v1::FpgaManagerState to_proto(FpgaState state) {
-  switch (state) {
-    case FpgaState::kUnknown:
-      return v1::FPGA_MANAGER_STATE_UNKNOWN;
-    case FpgaState::kOperating:
-      return v1::FPGA_MANAGER_STATE_OPERATING;
-    case FpgaState::kUnprogrammed:
-      return v1::FPGA_MANAGER_STATE_UNPROGRAMMED;
-    case FpgaState::kProgramming:
-      return v1::FPGA_MANAGER_STATE_PROGRAMMING;
-  }
-  return v1::FPGA_MANAGER_STATE_UNKNOWN;
-}
 
 void fill_system(v1::GetInfoResponse* response) {
   struct utsname names {};
@@ -69,8 +56,9 @@ StatusError cancelled() {
 
 }  // namespace
 
-DeviceService::DeviceService(std::shared_ptr<Backend> backend)
-    : backend_(std::move(backend)) {}
+DeviceService::DeviceService(std::shared_ptr<Backend> backend,
+                             bool bitstreams)
+    : backend_(std::move(backend)), bitstreams_(bitstreams) {}
 
 grpc::Status DeviceService::GetInfo(grpc::ServerContext* context,
                                     const v1::GetInfoRequest* /*request*/,
@@ -91,16 +79,15 @@ grpc::Status DeviceService::GetInfo(grpc::ServerContext* context,
     if (backend_->buffer_memory() != nullptr) {
       response->add_capabilities("buffers");
     }
-    for (const MmioWindow& window : backend_->windows().list()) {
+    if (bitstreams_) response->add_capabilities("bitstreams");
+    const std::shared_ptr<const MmioWindows> windows = backend_->windows();
+    for (const MmioWindow& window : windows->list()) {
       v1::MmioWindow* out = response->add_mmio_windows();
       out->set_name(window.name);
       out->set_base_address(window.base);
       out->set_size(window.size);
     }
-    const FpgaStatus fpga = backend_->fpga_state();
-    response->mutable_fpga()->set_state(to_proto(fpga.state));
-    response->mutable_fpga()->set_manager_state(fpga.manager_state);
-    response->mutable_fpga()->set_design_name(fpga.design_name);
+    to_proto(backend_->fpga_state(), response->mutable_fpga());
   });
 }
 

@@ -14,7 +14,10 @@ namespace pynq_remote {
 
 class DeviceService final : public v1::DeviceService::Service {
  public:
-  explicit DeviceService(std::shared_ptr<Backend> backend);
+  // `bitstreams`: whether BitstreamService can upload and program, which
+  // adds the capability "bitstreams".
+  explicit DeviceService(std::shared_ptr<Backend> backend,
+                         bool bitstreams = false);
 
   grpc::Status GetInfo(grpc::ServerContext* context,
                        const v1::GetInfoRequest* request,
@@ -41,6 +44,7 @@ class DeviceService final : public v1::DeviceService::Service {
 
  private:
   std::shared_ptr<Backend> backend_;
+  bool bitstreams_;
 };
 
 }  // namespace pynq_remote

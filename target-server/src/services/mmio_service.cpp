@@ -69,7 +69,7 @@ grpc::Status MmioService::Read(grpc::ServerContext* context,
                                v1::ReadResponse* response) {
   return run_rpc("Read", context, [&] {
     const unsigned width = width_bytes(request->width());
-    backend_->windows().check(request->address(), width);
+    backend_->windows()->check(request->address(), width);
     response->set_value(backend_->read(request->address(), width));
   });
 }
@@ -80,7 +80,7 @@ grpc::Status MmioService::Write(grpc::ServerContext* context,
   return run_rpc("Write", context, [&] {
     const unsigned width = width_bytes(request->width());
     check_value_fits(request->value(), width);
-    backend_->windows().check(request->address(), width);
+    backend_->windows()->check(request->address(), width);
     backend_->write(request->address(), width, request->value());
   });
 }
@@ -92,7 +92,7 @@ grpc::Status MmioService::ReadBlock(grpc::ServerContext* context,
     const unsigned width = width_bytes(request->width());
     const uint64_t count = request->count();
     check_block_limits(count, width);
-    backend_->windows().check_range(request->address(), width, count);
+    backend_->windows()->check_range(request->address(), width, count);
     std::string* data = response->mutable_data();
     data->resize(count * width);
     backend_->read_block(request->address(), width, count,
@@ -114,7 +114,7 @@ grpc::Status MmioService::WriteBlock(grpc::ServerContext* context,
     }
     const uint64_t count = data.size() / width;
     check_block_limits(count, width);
-    backend_->windows().check_range(request->address(), width, count);
+    backend_->windows()->check_range(request->address(), width, count);
     backend_->write_block(request->address(), width, count,
                           reinterpret_cast<const uint8_t*>(data.data()));
   });
@@ -143,7 +143,8 @@ grpc::Status MmioService::Batch(grpc::ServerContext* context,
 }
 
 void MmioService::validate_step(const v1::BatchStep& step) const {
-  const MmioWindows& windows = backend_->windows();
+  const std::shared_ptr<const MmioWindows> snapshot = backend_->windows();
+  const MmioWindows& windows = *snapshot;
   switch (step.step_case()) {
     case v1::BatchStep::kRead: {
       const unsigned width = width_bytes(step.read().width());

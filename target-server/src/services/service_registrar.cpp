@@ -6,6 +6,7 @@
 
 #include "core/limits.h"
 #include "core/session_repository.h"
+#include "services/bitstream_service.h"
 #include "services/buffer_service.h"
 #include "services/device_service.h"
 #include "services/mmio_service.h"
@@ -19,10 +20,11 @@ class Services final : public ServiceRegistration {
   Services(const std::shared_ptr<Backend>& backend,
            const ServiceOptions& options)
       : sessions(std::make_shared<SessionRepository>()),
-        device(backend),
+        device(backend, options.bitstream_cache != nullptr),
         mmio(backend),
         session(sessions),
-        buffer(backend, sessions, options.session_limit_bytes) {}
+        buffer(backend, sessions, options.session_limit_bytes),
+        bitstream(backend, options.bitstream_cache) {}
 
   // First: the services below share it. The last owner to go closes the
   // sessions still open.
@@ -31,6 +33,7 @@ class Services final : public ServiceRegistration {
   MmioService mmio;
   SessionService session;
   BufferService buffer;
+  BitstreamService bitstream;
 };
 
 }  // namespace
@@ -48,6 +51,7 @@ std::unique_ptr<ServiceRegistration> register_all_services(
   builder.RegisterService(&services->mmio);
   builder.RegisterService(&services->session);
   builder.RegisterService(&services->buffer);
+  builder.RegisterService(&services->bitstream);
   return services;
 }
 
@@ -58,7 +62,8 @@ void mark_serving(grpc::Server& server) {
   for (const char* name : {v1::DeviceService::service_full_name(),
                            v1::MmioService::service_full_name(),
                            v1::SessionService::service_full_name(),
-                           v1::BufferService::service_full_name()}) {
+                           v1::BufferService::service_full_name(),
+                           v1::BitstreamService::service_full_name()}) {
     health->SetServingStatus(name, true);
   }
 }

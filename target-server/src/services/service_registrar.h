@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "backends/backend.h"
+#include "core/bitstream_cache.h"
 
 namespace pynq_remote {
 
@@ -15,6 +16,9 @@ struct ServiceOptions {
   // Largest total of buffers one session may hold; 0 means the whole
   // buffer memory.
   uint64_t session_limit_bytes = 0;
+  // Where BitstreamService keeps uploads; nullptr: it uploads and programs
+  // nothing, and the "bitstreams" capability is not reported.
+  std::shared_ptr<BitstreamCache> bitstream_cache;
 };
 
 // Keeps the service objects alive as long as the server that uses them.
@@ -24,7 +28,8 @@ class ServiceRegistration {
   virtual ~ServiceRegistration() = default;
 };
 
-// Registers DeviceService, MmioService, SessionService and BufferService
+// Registers DeviceService, MmioService, SessionService, BufferService and
+// BitstreamService
 // over `backend`, turns on the standard grpc.health.v1.Health service and
 // sets the message size limits. Call before builder.BuildAndStart(); keep
 // the result until the server is gone.

@@ -156,8 +156,8 @@ TEST_F(LinuxBackendTest, Config_NamesAndWindows_ReportedAsGiven) {
   EXPECT_EQ(backend.description().board, "test-board");
   EXPECT_EQ(backend.description().platform, "zynqmp");
   EXPECT_EQ(backend.description().backend, "linux");
-  ASSERT_EQ(backend.windows().list().size(), 2u);
-  EXPECT_EQ(backend.windows().list()[0].name, "pl");
+  ASSERT_EQ(backend.windows()->list().size(), 2u);
+  EXPECT_EQ(backend.windows()->list()[0].name, "pl");
 }
 
 TEST_F(LinuxBackendTest, MissingMemDevice_ErrorNamesDevice) {
@@ -178,10 +178,10 @@ TEST_F(LinuxBackendTest, AutoPlatform_ZynqMpCompatible_BuiltInWindows) {
   LinuxBackend backend(options_);
   EXPECT_EQ(backend.description().platform, "zynqmp");
   EXPECT_EQ(backend.description().board, "ZynqMP ZCU104 RevC");
-  EXPECT_NE(backend.windows().find(0x80000000, 4), nullptr);
-  EXPECT_NE(backend.windows().find(0xBFFFFFFC, 4), nullptr);
-  EXPECT_EQ(backend.windows().find(0x7FFFFFFC, 4), nullptr);
-  EXPECT_EQ(backend.windows().find(0xC0000000, 4), nullptr);
+  EXPECT_NE(backend.windows()->find(0x80000000, 4), nullptr);
+  EXPECT_NE(backend.windows()->find(0xBFFFFFFC, 4), nullptr);
+  EXPECT_EQ(backend.windows()->find(0x7FFFFFFC, 4), nullptr);
+  EXPECT_EQ(backend.windows()->find(0xC0000000, 4), nullptr);
 }
 
 TEST_F(LinuxBackendTest, AutoPlatform_Zynq7000Compatible_BuiltInWindows) {
@@ -192,9 +192,9 @@ TEST_F(LinuxBackendTest, AutoPlatform_Zynq7000Compatible_BuiltInWindows) {
   LinuxBackend backend(options_);
   EXPECT_EQ(backend.description().platform, "zynq");
   EXPECT_EQ(backend.description().board, "Pynq-Z2");
-  EXPECT_NE(backend.windows().find(0x40000000, 4), nullptr);
-  EXPECT_NE(backend.windows().find(0xBFFFFFFC, 4), nullptr);
-  EXPECT_EQ(backend.windows().find(0x3FFFFFFC, 4), nullptr);
+  EXPECT_NE(backend.windows()->find(0x40000000, 4), nullptr);
+  EXPECT_NE(backend.windows()->find(0xBFFFFFFC, 4), nullptr);
+  EXPECT_EQ(backend.windows()->find(0x3FFFFFFC, 4), nullptr);
 }
 
 TEST_F(LinuxBackendTest, AutoPlatform_UnknownCompatible_NoWindows) {
@@ -202,7 +202,7 @@ TEST_F(LinuxBackendTest, AutoPlatform_UnknownCompatible_NoWindows) {
   LinuxBackend backend(options_);
   EXPECT_EQ(backend.description().platform, "unknown");
   EXPECT_EQ(backend.description().board, "unknown");
-  EXPECT_TRUE(backend.windows().list().empty());
+  EXPECT_TRUE(backend.windows()->list().empty());
   expect_status(grpc::StatusCode::PERMISSION_DENIED,
                 [&] { backend.read(0xA0000000, 4); });
 }
@@ -212,7 +212,7 @@ TEST_F(LinuxBackendTest, ExplicitPlatform_OverridesDeviceTree) {
   options_.platform = "zynq";
   LinuxBackend backend(options_);
   EXPECT_EQ(backend.description().platform, "zynq");
-  EXPECT_NE(backend.windows().find(0x40000000, 4), nullptr);
+  EXPECT_NE(backend.windows()->find(0x40000000, 4), nullptr);
 }
 
 TEST_F(LinuxBackendTest, FpgaState_FromSysfsFile) {

@@ -3,6 +3,7 @@
 
 #include <gmock/gmock.h>
 
+#include <memory>
 #include <utility>
 
 #include "backends/backend.h"
@@ -11,9 +12,14 @@ namespace pynq_remote {
 
 class MockBackend : public Backend {
  public:
-  explicit MockBackend(MmioWindows windows) : windows_(std::move(windows)) {}
+  explicit MockBackend(MmioWindows windows)
+      : windows_(std::make_shared<const MmioWindows>(std::move(windows))) {}
 
-  const MmioWindows& windows() const override { return windows_; }
+  std::shared_ptr<const MmioWindows> windows() const override {
+    return windows_;
+  }
+  MOCK_METHOD(FpgaStatus, program, (const ProgramRequest& request),
+              (override));
   MOCK_METHOD(BoardDescription, description, (), (const, override));
   MOCK_METHOD(FpgaStatus, fpga_state, (), (const, override));
   MOCK_METHOD(uint64_t, read, (uint64_t address, unsigned width), (override));
@@ -28,7 +34,7 @@ class MockBackend : public Backend {
               (override));
 
  private:
-  MmioWindows windows_;
+  std::shared_ptr<const MmioWindows> windows_;
 };
 
 }  // namespace pynq_remote

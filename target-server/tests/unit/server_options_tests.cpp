@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "core/limits.h"
 #include "server_options.h"
 
 namespace pynq_remote {
@@ -117,6 +118,40 @@ TEST(ServerOptionsTests, Carveout_Bad_ErrorNamesOption) {
 TEST(ServerOptionsTests, Help_DocumentsBufferOptions) {
   EXPECT_THAT(server_usage(), HasSubstr("--carveout BASE:SIZE"));
   EXPECT_THAT(server_usage(), HasSubstr("--session-memory-limit BYTES"));
+}
+
+}  // namespace
+}  // namespace pynq_remote
+
+namespace pynq_remote {
+namespace {
+
+TEST(ServerOptionsTests, CacheOptions_DefaultsPerBackend) {
+  const ServerOptions on_linux = parse_server_options({});
+  EXPECT_EQ(on_linux.cache_dir, kDefaultLinuxCacheDir);
+  EXPECT_EQ(on_linux.cache_bytes, kDefaultBitstreamCacheBytes);
+  EXPECT_EQ(parse_server_options({"--backend=sim"}).cache_dir, "");
+  const ServerOptions given = parse_server_options(
+      {"--cache-dir", "/tmp/cache", "--cache-bytes=0x100000"});
+  EXPECT_EQ(given.cache_dir, "/tmp/cache");
+  EXPECT_EQ(given.cache_bytes, 0x100000u);
+}
+
+TEST(ServerOptionsTests, CacheOptions_Bad_OptionError) {
+  auto error = [](std::vector<std::string> args) {
+    try {
+      parse_server_options(args);
+    } catch (const OptionError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_EQ(error({"--cache-dir="}), "--cache-dir: the path is empty");
+  EXPECT_EQ(error({"--cache-bytes=1M"}),
+            "--cache-bytes: expected a number of bytes (decimal or 0x hex), "
+            "got '1M'");
+  EXPECT_EQ(error({"--cache-bytes=100"}),
+            "--cache-bytes: expected at least 4096 bytes, got '100'");
 }
 
 }  // namespace

@@ -45,7 +45,7 @@ TEST(SimBackendTests, ShippedConfig_Description_FromConfig) {
   EXPECT_EQ(fpga.state, FpgaState::kOperating);
   EXPECT_EQ(fpga.manager_state, "operating");
   EXPECT_EQ(fpga.design_name, "sim_base");
-  EXPECT_EQ(sim->windows().list().size(), 5u);
+  EXPECT_EQ(sim->windows()->list().size(), 5u);
   ASSERT_NE(sim->buffer_memory(), nullptr);
   EXPECT_EQ(sim->buffer_memory()->base(), 0x60000000u);
   EXPECT_EQ(sim->buffer_memory()->size(), 0x20000000u);

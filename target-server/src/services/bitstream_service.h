@@ -1,0 +1,57 @@
+// pynq_remote.v1.BitstreamService: uploads into the bitstream cache and
+// programs cached bitstreams through the backend.
+#ifndef PYNQ_REMOTE_SERVICES_BITSTREAM_SERVICE_H_
+#define PYNQ_REMOTE_SERVICES_BITSTREAM_SERVICE_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <mutex>
+
+#include "backends/backend.h"
+#include "core/bitstream_cache.h"
+#include "pynq_remote/v1/bitstream.grpc.pb.h"
+
+namespace pynq_remote {
+
+class BitstreamService final : public v1::BitstreamService::Service {
+ public:
+  // `cache` may be nullptr: then every call but GetFpgaState fails with
+  // FAILED_PRECONDITION.
+  BitstreamService(std::shared_ptr<Backend> backend,
+                   std::shared_ptr<BitstreamCache> cache);
+
+  grpc::Status UploadBitstream(
+      grpc::ServerContext* context,
+      grpc::ServerReader<v1::UploadBitstreamRequest>* reader,
+      v1::UploadBitstreamResponse* response) override {
+    return upload_bitstream(context, reader, response);
+  }
+  grpc::Status HasBitstream(grpc::ServerContext* context,
+                            const v1::HasBitstreamRequest* request,
+                            v1::HasBitstreamResponse* response) override;
+  grpc::Status ProgramBitstream(
+      grpc::ServerContext* context, const v1::ProgramBitstreamRequest* request,
+      v1::ProgramBitstreamResponse* response) override;
+  grpc::Status GetFpgaState(grpc::ServerContext* context,
+                            const v1::GetFpgaStateRequest* request,
+                            v1::GetFpgaStateResponse* response) override;
+
+  // The stream RPC over the stream interface, which tests implement.
+  grpc::Status upload_bitstream(
+      grpc::ServerContext* context,
+      grpc::ServerReaderInterface<v1::UploadBitstreamRequest>* reader,
+      v1::UploadBitstreamResponse* response);
+
+ private:
+  BitstreamCache& cache() const;
+
+  std::shared_ptr<Backend> backend_;
+  std::shared_ptr<BitstreamCache> cache_;
+  // One programming at a time.
+  std::mutex program_mutex_;
+};
+
+}  // namespace pynq_remote
+
+#endif  // PYNQ_REMOTE_SERVICES_BITSTREAM_SERVICE_H_
