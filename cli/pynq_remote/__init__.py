@@ -6,11 +6,12 @@ from .errors import (ConnectionFailed, DeviceError, InvalidArgument, OutOfRange,
                      PermissionDenied, PynqRemoteError, PynqRemoteUserError)
 from .info import DeviceInfo
 from .mmio import MMIO, Batch
+from .overlay import Overlay
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Batch", "Buffer", "ConnectionFailed", "Device", "DeviceError", "DeviceInfo",
-    "InvalidArgument", "MMIO", "OutOfRange", "PermissionDenied", "PynqRemoteError",
+    "InvalidArgument", "MMIO", "OutOfRange", "Overlay", "PermissionDenied", "PynqRemoteError",
     "PynqRemoteUserError", "allocate", "connect",
 ]

@@ -49,18 +49,24 @@ class FpgaState:
     state: str  # "operating", "unprogrammed", "programming" or "unknown"
     manager_state: str
     design_name: str
+    sha256: str = ""
+    partial: bool = False
+    programmed_at_unix_ms: int = 0
 
     @classmethod
     def from_pb2(cls, msg):
         name = device_pb2.FpgaManagerState.Name(msg.state)
         state = name.removeprefix("FPGA_MANAGER_STATE_").lower()
-        return cls(state, msg.manager_state, msg.design_name)
+        return cls(state, msg.manager_state, msg.design_name, msg.sha256, msg.partial,
+                   msg.programmed_at_unix_ms)
 
     def as_pb2(self):
         state = device_pb2.FpgaManagerState.Value(
             "FPGA_MANAGER_STATE_" + self.state.upper())
         return device_pb2.FpgaState(state=state, manager_state=self.manager_state,
-                                    design_name=self.design_name)
+                                    design_name=self.design_name, sha256=self.sha256,
+                                    partial=self.partial,
+                                    programmed_at_unix_ms=self.programmed_at_unix_ms)
 
 
 @dataclasses.dataclass(frozen=True)

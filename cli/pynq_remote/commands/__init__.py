@@ -1,9 +1,9 @@
 """The CLI's command modules, registered alphabetically."""
 
-from . import buffers, info, mmio, overlay, ping, serve
+from . import buffers, deploy, info, mmio, overlay, ping, serve
 
-COMMANDS = [buffers.buffers, info.info, mmio.mmio, overlay.overlay, ping.ping,
-            serve.serve]
+COMMANDS = [buffers.buffers, deploy.deploy, info.info, mmio.mmio, overlay.overlay,
+            ping.ping, serve.serve]
 
 
 def register(group):

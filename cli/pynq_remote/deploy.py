@@ -1,0 +1,85 @@
+"""Putting a design on a board: upload its bitstream once, then program it.
+
+Bitstreams are content-addressed by the sha256 of the FPGA-manager bytes:
+``upload`` asks the board first and sends nothing when it has them already.
+"""
+
+import dataclasses
+import time
+
+from .errors import PynqRemoteUserError
+from .info import FpgaState
+from .v1 import bitstream_pb2
+
+CHUNK_BYTES = 1 << 20
+
+
+@dataclasses.dataclass(frozen=True)
+class DeployResult:
+    address: str
+    design_name: str
+    sha256: str
+    bytes_sent: int
+    seconds: float
+    fpga: FpgaState
+
+    def as_dict(self):
+        return dataclasses.asdict(self)
+
+
+def has_bitstream(device, sha256):
+    request = bitstream_pb2.HasBitstreamRequest(sha256=sha256)
+    return device.call(device.bitstreams.HasBitstream, request).present
+
+
+def upload(device, bitstream, progress=None):
+    """Uploads ``bitstream`` unless the board has it; returns the bytes sent.
+
+    ``progress(sent, total)`` is called after each chunk.
+    """
+    if has_bitstream(device, bitstream.sha256):
+        return 0
+    data = memoryview(bitstream.fpga_manager_bin())
+
+    def requests():
+        yield bitstream_pb2.UploadBitstreamRequest(header=bitstream_pb2.UploadBitstreamHeader(
+            sha256=bitstream.sha256, size=len(data)))
+        for start in range(0, len(data), CHUNK_BYTES):
+            chunk = data[start:start + CHUNK_BYTES]
+            yield bitstream_pb2.UploadBitstreamRequest(data=chunk.tobytes())
+            if progress:
+                progress(start + len(chunk), len(data))
+
+    response = device.call(device.bitstreams.UploadBitstream, requests(),
+                           timeout=30.0 + len(data) / (4 << 20))
+    return response.bytes_received
+
+
+def address_map(design):
+    """The design's IP windows, as the board's MMIO allow-list wants them."""
+    if design.hardware is None:
+        return []
+    return [bitstream_pb2.DesignWindow(name=name, base_address=ip["phys_addr"],
+                                       size=ip["addr_range"], ip_type=ip["type"])
+            for name, ip in design.hardware.ip_dict.items()]
+
+
+def program(device, design, partial=False, dtbo=None):
+    """Programs the (uploaded) bitstream of ``design``; returns the new ``FpgaState``."""
+    request = bitstream_pb2.ProgramBitstreamRequest(
+        sha256=design.bitstream.sha256, partial=partial,
+        device_tree_overlay=dtbo or b"", design_name=design.name or "",
+        address_map=address_map(design))
+    return FpgaState.from_pb2(device.call(device.bitstreams.ProgramBitstream, request,
+                                          timeout=60.0).fpga)
+
+
+def deploy(device, design, partial=False, dtbo=None, progress=None):
+    """Uploads (if needed) and programs ``design`` on ``device``."""
+    if design.bitstream is None:
+        raise PynqRemoteUserError(f"{design.source}: no bitstream to deploy")
+    start = time.perf_counter()
+    sent = upload(device, design.bitstream, progress)
+    fpga = program(device, design, partial, dtbo)
+    return DeployResult(device.address, design.name or "", design.bitstream.sha256, sent,
+                        time.perf_counter() - start, fpga)
