@@ -8,7 +8,7 @@ import pytest
 import pynq_remote
 from pynq_remote import MMIO, Overlay, PermissionDenied, allocate
 from pynq_remote.cli import main
-from pynq_remote.drivers import AxiDMA, DefaultIP
+from pynq_remote.drivers import AxiDMA, AxiGPIO
 from pynq_remote.server import LocalServer
 from shared_data import overlay_file
 
@@ -39,11 +39,27 @@ def test_overlay_programs_the_design_and_second_download_sends_nothing(board):
 
 def test_overlay_gives_drivers_by_ip_type(board):
     ol = Overlay(overlay_file(ULTRA96_BIT), device=board)
-    assert type(ol.axi_gpio_0) is DefaultIP
+    assert isinstance(ol.axi_gpio_0, AxiGPIO)
     assert isinstance(ol.axi_dma_0, AxiDMA)
     assert ol.axi_gpio_0.read(0x4) == 0xFFFFFFFF  # GPIO_TRI after programming
     with pytest.raises(AttributeError, match="no IP named 'nothing'"):
         ol.nothing
+
+
+def test_axi_gpio_channels_pins_and_direction(board):
+    gpio = Overlay(overlay_file(ULTRA96_XSA), device=board).axi_gpio_1
+    channel = gpio.channel1
+    assert channel.trimask == 0xFFFFFFFF
+    channel.setdirection("out")
+    channel.write(0xA5, mask=0xFF)
+    channel.write(0x0F, mask=0x0F)
+    assert channel.read() == 0xAF
+    gpio[0][4].toggle()
+    assert (channel.read(), gpio[0][4].read()) == (0xBF, 1)
+    gpio[0][0].off()
+    assert channel.read() == 0xBE
+    with pytest.raises(ValueError, match="'in' or 'out'"):
+        channel.setdirection("sideways")
 
 
 def test_dma_of_a_deployed_design_loops_back(board):
@@ -63,10 +79,45 @@ def test_cli_deploy_then_mmio_follows_the_design(capsys):
             with pytest.raises(SystemExit) as exit_info:
                 main(["deploy", str(overlay_file(ULTRA96_XSA)), "-d", fresh.address, "--json"])
             assert exit_info.value.code == 0
-            result = json.loads(capsys.readouterr().out)
+            [result] = json.loads(capsys.readouterr().out)
             assert result["design_name"] == "Accumulator_bd"
             assert (result["bytes_sent"] > 0) is expected_upload
         with pynq_remote.connect(fresh.address) as dev:
             assert MMIO(0xA0010004, 4, device=dev).read() == 0xFFFFFFFF
             with pytest.raises(PermissionDenied, match="0xa0100000"):
                 MMIO(0xA0100000, 4, device=dev).read()
+
+
+def run(capsys, *args):
+    with pytest.raises(SystemExit) as exit_info:
+        main([str(arg) for arg in args])
+    out, err = capsys.readouterr()
+    return exit_info.value.code, out, err
+
+
+def test_deploy_to_several_boards_then_status_shows_each(capsys, monkeypatch):
+    with LocalServer() as first, LocalServer() as second:
+        monkeypatch.setenv("PYNQ_REMOTE_DEVICES", f"{first.address},{second.address}")
+        code, out, _ = run(capsys, "deploy", overlay_file(ULTRA96_XSA), "--json")
+        assert code == 0
+        results = json.loads(out)
+        assert [r["address"] for r in results] == [first.address, second.address]
+        assert all(r["bytes_sent"] > 0 for r in results)
+        code, out, _ = run(capsys, "status", "--json")
+        assert code == 0
+        states = json.loads(out)
+        assert [s["design_name"] for s in states] == ["Accumulator_bd"] * 2
+        assert states[0]["sha256"] == results[0]["sha256"]
+        code, out, _ = run(capsys, "status", "-d", first.address)
+        assert code == 0 and "Accumulator_bd" in out and first.address in out
+
+
+def test_deploy_reports_each_board_that_failed(capsys):
+    with LocalServer() as board:
+        code, out, err = run(capsys, "deploy", overlay_file(ULTRA96_XSA), "-d", board.address,
+                             "-d", "127.0.0.1:1", "--json")
+    assert code == 3
+    results = json.loads(out)
+    assert "error" not in results[0]
+    assert results[1]["error"].startswith("cannot reach device at 127.0.0.1:1")
+    assert err.startswith("error: deploy failed on 1 of 2 device(s): cannot reach device")

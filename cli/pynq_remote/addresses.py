@@ -30,10 +30,15 @@ def parse_address(address):
     return f"{host}:{port}"
 
 
-def default_address():
-    """The first device of ``PYNQ_REMOTE_DEVICES`` (comma-separated, as in PYNQ.remote)."""
+def default_addresses():
+    """Every device of ``PYNQ_REMOTE_DEVICES`` (comma-separated, as in PYNQ.remote)."""
     devices = [d for d in os.environ.get(DEVICES_ENV, "").split(",") if d.strip()]
     if not devices:
         raise PynqRemoteUserError(
             f"no device given: pass -d HOST[:PORT] or set {DEVICES_ENV}")
-    return parse_address(devices[0])
+    return [parse_address(device) for device in devices]
+
+
+def default_address():
+    """The first device of ``PYNQ_REMOTE_DEVICES``."""
+    return default_addresses()[0]

@@ -4,6 +4,7 @@ import json
 
 from rich.console import Console
 
+from .addresses import default_addresses
 from .device import connect
 
 
@@ -12,6 +13,7 @@ class Context:
 
     def __init__(self, device_address=None, as_json=False):
         self.device_address = device_address
+        self.device_addresses = ()
         self.as_json = as_json
         self.console = Console(highlight=False)
         self._device = None
@@ -22,6 +24,10 @@ class Context:
         if self._device is None:
             self._device = connect(self.device_address)
         return self._device
+
+    def devices(self):
+        """Every device of ``-d`` (repeatable), else of ``PYNQ_REMOTE_DEVICES``."""
+        return [connect(a) for a in self.device_addresses or default_addresses()]
 
     def show(self, data, render):
         """Prints ``data`` as JSON with ``--json``, else calls ``render(console)``."""

@@ -8,10 +8,10 @@
 from .deploy import deploy
 from .design import load_design
 from .device import default_device
-from .drivers import AxiDMA, DefaultIP
+from .drivers import AxiDMA, AxiGPIO, DefaultIP
 
 # IP type (VLNV without its version) -> driver class.
-DRIVERS = {"xilinx.com:ip:axi_dma": AxiDMA}
+DRIVERS = {"xilinx.com:ip:axi_dma": AxiDMA, "xilinx.com:ip:axi_gpio": AxiGPIO}
 
 
 def driver_for(ip_type):

@@ -1,11 +1,15 @@
-"""``pynq-remote deploy``: upload a design's bitstream and program it."""
+"""``pynq-remote deploy``: upload a design's bitstream and program it, on one or many boards."""
+
+import concurrent.futures
 
 import click
 from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
+from rich.table import Table
 
 from ..deploy import deploy as deploy_design
 from ..design import load_design
-from .options import device_option, json_option
+from ..errors import PynqRemoteUserError
+from .options import devices_option, json_option
 
 
 @click.command()
@@ -13,21 +17,55 @@ from .options import device_option, json_option
 @click.option("--hwh", type=click.Path(exists=True, dir_okay=False),
               help="Hardware description, when it is not beside FILE.")
 @click.option("--partial", is_flag=True, help="Program a partial (DFX) bitstream.")
-@device_option
+@devices_option
 @json_option
 @click.pass_obj
 def deploy(ctx, file, hwh, partial):
-    """Upload FILE (.bit, .bin or .xsa) unless the board has it, then program it.
+    """Upload FILE (.bit, .bin or .xsa) unless a board has it, then program it.
 
-    The board's MMIO windows then follow the design's address map (.hwh).
+    With several boards (-d repeated, or PYNQ_REMOTE_DEVICES listing them),
+    they are deployed in parallel, one progress line each. The boards' MMIO
+    windows then follow the design's address map (.hwh).
     """
     design = load_design(file, hwh)
+    devices = ctx.devices()
     with Progress("[progress.description]{task.description}", BarColumn(),
                   DownloadColumn(), TransferSpeedColumn(), transient=True,
                   disable=ctx.as_json, console=ctx.console) as progress:
-        task = progress.add_task(f"{ctx.device.address} upload", total=None)
-        result = deploy_design(ctx.device, design, partial, progress=lambda sent, total:
-                               progress.update(task, completed=sent, total=total))
-    ctx.show(result.as_dict(), lambda console: console.print(
-        f"{result.address}: {result.design_name} ({result.sha256[:12]}) "
-        f"{result.fpga.state}; uploaded {result.bytes_sent} bytes in {result.seconds:.2f} s"))
+        with concurrent.futures.ThreadPoolExecutor(len(devices)) as pool:
+            futures = [pool.submit(_deploy_one, device, design, partial, progress)
+                       for device in devices]
+            outcomes = [future.result() for future in futures]
+    ctx.show(outcomes,
+             lambda console: console.print(_summary(outcomes)))
+    failed = [o for o in outcomes if "error" in o]
+    if failed:
+        error = PynqRemoteUserError(f"deploy failed on {len(failed)} of {len(outcomes)} "
+                                    f"device(s): " + "; ".join(o["error"] for o in failed))
+        error.exit_code = max(o["exit_code"] for o in failed)
+        raise error
+
+
+def _deploy_one(device, design, partial, progress):
+    task = progress.add_task(device.address, total=None)
+
+    def report(sent, total):
+        progress.update(task, completed=sent, total=total)
+
+    try:
+        return deploy_design(device, design, partial, progress=report).as_dict()
+    except PynqRemoteUserError as error:
+        return {"address": device.address, "error": error.msg, "exit_code": error.exit_code}
+    finally:
+        device.close()
+
+
+def _summary(outcomes):
+    table = Table("device", "design", "state", "uploaded", "time", box=None)
+    for outcome in outcomes:
+        if "error" in outcome:
+            table.add_row(outcome["address"], "", "[red]failed[/red]", "", "")
+            continue
+        table.add_row(outcome["address"], outcome["design_name"], outcome["fpga"]["state"],
+                      f"{outcome['bytes_sent']} bytes", f"{outcome['seconds']:.2f} s")
+    return table

@@ -19,6 +19,11 @@ device_option = click.option(
     callback=_store("device_address"),
     help="Board to talk to (default: first of $PYNQ_REMOTE_DEVICES; port 7967).")
 
+devices_option = click.option(
+    "-d", "--device", "device_addresses", metavar="HOST[:PORT]", multiple=True,
+    expose_value=False, callback=_store("device_addresses"),
+    help="Board to talk to; repeat for several (default: all of $PYNQ_REMOTE_DEVICES).")
+
 json_option = click.option(
     "--json", is_flag=True, default=None, expose_value=False,
     callback=_store("as_json"), help="Print the result as JSON.")
