@@ -12,9 +12,9 @@ import pytest
 import pynq_remote
 from pynq_remote import allocate
 from pynq_remote.buffer import list_buffers
-from pynq_remote.cli import main
 from pynq_remote.errors import NotFound, ResourceExhausted
 from pynq_remote.server import LocalServer
+from cli_runner import run_cli
 
 POOL_BASE, POOL_SIZE = 0x60000000, 0x20000000  # sim-board.textproto
 
@@ -145,19 +145,16 @@ def test_killed_client_gets_its_memory_back_within_the_lease(device, sim_address
 def test_cli_lists_and_frees_buffers(capsys, monkeypatch, device, sim_address):
     monkeypatch.setenv("PYNQ_REMOTE_DEVICES", sim_address)
     buf = allocate(4096, device=device)
-    with pytest.raises(SystemExit) as exit_info:
-        main(["buffers", "--json"])
-    assert exit_info.value.code == 0
-    listing = json.loads(capsys.readouterr().out)
+    code, out, _ = run_cli(capsys, "buffers", "--json")
+    assert code == 0
+    listing = json.loads(out)
     assert listing["pool"]["provider"] == "sim"
     entry = next(b for b in listing["buffers"] if b["handle"] == buf.handle)
     assert entry["size"] == 16384
     assert entry["physical_address"] == buf.physical_address
     assert entry["session"] == device.session.id[:8]
     assert "pid" in entry["client"]
-    with pytest.raises(SystemExit) as exit_info:
-        main(["buffers", "free", str(buf.handle)])
-    assert exit_info.value.code == 0
+    assert run_cli(capsys, "buffers", "free", buf.handle)[0] == 0
     with pytest.raises(NotFound):
         buf.sync_to_device()
 

@@ -7,7 +7,7 @@ import pytest
 
 import pynq_remote
 from pynq_remote import MMIO, Overlay, PermissionDenied, allocate
-from pynq_remote.cli import main
+from cli_runner import run_cli
 from pynq_remote.drivers import AxiDMA, AxiGPIO
 from pynq_remote.server import LocalServer
 from shared_data import overlay_file
@@ -76,10 +76,10 @@ def test_dma_of_a_deployed_design_loops_back(board):
 def test_cli_deploy_then_mmio_follows_the_design(capsys):
     with LocalServer() as fresh:
         for expected_upload in (True, False):
-            with pytest.raises(SystemExit) as exit_info:
-                main(["deploy", str(overlay_file(ULTRA96_XSA)), "-d", fresh.address, "--json"])
-            assert exit_info.value.code == 0
-            [result] = json.loads(capsys.readouterr().out)
+            code, out, _ = run_cli(capsys, "deploy", overlay_file(ULTRA96_XSA),
+                                   "-d", fresh.address, "--json")
+            assert code == 0
+            [result] = json.loads(out)
             assert result["design_name"] == "Accumulator_bd"
             assert (result["bytes_sent"] > 0) is expected_upload
         with pynq_remote.connect(fresh.address) as dev:
@@ -88,33 +88,26 @@ def test_cli_deploy_then_mmio_follows_the_design(capsys):
                 MMIO(0xA0100000, 4, device=dev).read()
 
 
-def run(capsys, *args):
-    with pytest.raises(SystemExit) as exit_info:
-        main([str(arg) for arg in args])
-    out, err = capsys.readouterr()
-    return exit_info.value.code, out, err
-
-
 def test_deploy_to_several_boards_then_status_shows_each(capsys, monkeypatch):
     with LocalServer() as first, LocalServer() as second:
         monkeypatch.setenv("PYNQ_REMOTE_DEVICES", f"{first.address},{second.address}")
-        code, out, _ = run(capsys, "deploy", overlay_file(ULTRA96_XSA), "--json")
+        code, out, _ = run_cli(capsys, "deploy", overlay_file(ULTRA96_XSA), "--json")
         assert code == 0
         results = json.loads(out)
         assert [r["address"] for r in results] == [first.address, second.address]
         assert all(r["bytes_sent"] > 0 for r in results)
-        code, out, _ = run(capsys, "status", "--json")
+        code, out, _ = run_cli(capsys, "status", "--json")
         assert code == 0
         states = json.loads(out)
         assert [s["design_name"] for s in states] == ["Accumulator_bd"] * 2
         assert states[0]["sha256"] == results[0]["sha256"]
-        code, out, _ = run(capsys, "status", "-d", first.address)
+        code, out, _ = run_cli(capsys, "status", "-d", first.address)
         assert code == 0 and "Accumulator_bd" in out and first.address in out
 
 
 def test_deploy_reports_each_board_that_failed(capsys):
     with LocalServer() as board:
-        code, out, err = run(capsys, "deploy", overlay_file(ULTRA96_XSA), "-d", board.address,
+        code, out, err = run_cli(capsys, "deploy", overlay_file(ULTRA96_XSA), "-d", board.address,
                              "-d", "127.0.0.1:1", "--json")
     assert code == 3
     results = json.loads(out)

@@ -1,5 +1,6 @@
 """``pynq-remote status``: what is loaded on each board."""
 
+import dataclasses
 import datetime
 
 import click
@@ -25,7 +26,7 @@ def _status_of(device):
             fpga = device.info().fpga
         except PynqRemoteUserError as error:
             return {"address": device.address, "error": error.msg}
-    return {"address": device.address, **fpga.__dict__}
+    return {"address": device.address, **dataclasses.asdict(fpga)}
 
 
 def _table(rows):
