@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <thread>
@@ -149,7 +150,14 @@ TEST(SimProgramTest, Program_DuringMmio_NoCrash) {
   }
   ProgramRequest back;
   back.windows = {{"regs", kRegsBase, 0x1000, ""}};
-  for (int i = 0; i < 200; ++i) sim->program(i % 2 ? back : gpio_design());
+  // At least 200 programs, and on until the readers have overlapped them
+  // (threads may start late on a loaded machine), within a bound.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  for (int i = 0; i < 200 || (answered < 1000 &&
+                              std::chrono::steady_clock::now() < deadline);
+       ++i) {
+    sim->program(i % 2 ? back : gpio_design());
+  }
   stop = true;
   for (std::thread& reader : readers) reader.join();
   EXPECT_GT(answered.load(), 0u);
