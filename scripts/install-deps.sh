@@ -38,9 +38,9 @@ install_apt() {
     fi
     [ -z "$missing" ] && return
     echo "Installing Debian packages: $(echo $missing)"
-    as_root apt-get update -q
+    as_root apt-get -o DPkg::Lock::Timeout=900 update -q
     # shellcheck disable=SC2086
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -q --no-install-recommends $missing
 }
 
 install_python() {
