@@ -1,6 +1,7 @@
 """pynq_remote: control AMD adaptive SoC boards from a host computer over gRPC."""
 
 from .buffer import Buffer, allocate
+from .clocks import Clocks
 from .device import Device, connect
 from .errors import (ConnectionFailed, DeviceError, InvalidArgument, OutOfRange,
                      PermissionDenied, PynqRemoteError, PynqRemoteUserError)
@@ -11,7 +12,7 @@ from .overlay import Overlay
 __version__ = "0.1.0"
 
 __all__ = [
-    "Batch", "Buffer", "ConnectionFailed", "Device", "DeviceError", "DeviceInfo",
+    "Batch", "Buffer", "Clocks", "ConnectionFailed", "Device", "DeviceError", "DeviceInfo",
     "InvalidArgument", "MMIO", "OutOfRange", "Overlay", "PermissionDenied", "PynqRemoteError",
     "PynqRemoteUserError", "allocate", "connect",
 ]

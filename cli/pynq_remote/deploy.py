@@ -7,6 +7,7 @@ Bitstreams are content-addressed by the sha256 of the FPGA-manager bytes:
 import dataclasses
 import time
 
+from .clocks import apply_clock_dict
 from .errors import PynqRemoteUserError
 from .info import FpgaState
 from .v1 import bitstream_pb2
@@ -22,6 +23,8 @@ class DeployResult:
     bytes_sent: int
     seconds: float
     fpga: FpgaState
+    # PL clock index -> MHz, for the clocks the design's .hwh enables.
+    pl_clocks_mhz: dict = dataclasses.field(default_factory=dict)
 
     def as_dict(self):
         return dataclasses.asdict(self)
@@ -74,12 +77,25 @@ def program(device, design, partial=False, dtbo=None):
                                           timeout=60.0).fpga)
 
 
+def set_design_clocks(device, design):
+    """Sets the PL clocks a full design's ``.hwh`` asks for, as PYNQ does
+    before programming; returns ``{index: MHz}`` of those set."""
+    if design.hardware is None or not design.hardware.clock_dict:
+        return {}
+    if "clocks" not in device.info().capabilities:
+        return {}
+    clocks = apply_clock_dict(device, design.hardware.clock_dict)
+    return {clock.index: clock.frequency_mhz for clock in clocks}
+
+
 def deploy(device, design, partial=False, dtbo=None, progress=None):
-    """Uploads (if needed) and programs ``design`` on ``device``."""
+    """Uploads (if needed) and programs ``design`` on ``device``; a full
+    design also gets the PL clocks its ``.hwh`` asks for."""
     if design.bitstream is None:
         raise PynqRemoteUserError(f"{design.source}: no bitstream to deploy")
     start = time.perf_counter()
     sent = upload(device, design.bitstream, progress)
+    clocks = {} if partial else set_design_clocks(device, design)
     fpga = program(device, design, partial, dtbo)
     return DeployResult(device.address, design.name or "", design.bitstream.sha256, sent,
-                        time.perf_counter() - start, fpga)
+                        time.perf_counter() - start, fpga, clocks)

@@ -10,8 +10,8 @@ from . import addresses, channel
 from .errors import from_rpc_error
 from .info import DeviceInfo
 from .session import Session
-from .v1 import (bitstream_pb2_grpc, buffer_pb2_grpc, device_pb2, device_pb2_grpc,
-                 mmio_pb2_grpc, session_pb2_grpc)
+from .v1 import (bitstream_pb2_grpc, buffer_pb2_grpc, clock_pb2_grpc, device_pb2,
+                 device_pb2_grpc, mmio_pb2_grpc, session_pb2_grpc)
 
 _default_device = None
 
@@ -33,6 +33,7 @@ class Device:
         self.sessions = session_pb2_grpc.SessionServiceStub(self._channel)
         self.buffers = buffer_pb2_grpc.BufferServiceStub(self._channel)
         self.bitstreams = bitstream_pb2_grpc.BitstreamServiceStub(self._channel)
+        self.clocks = clock_pb2_grpc.ClockServiceStub(self._channel)
         self._session = None
         self._session_lock = threading.Lock()
 

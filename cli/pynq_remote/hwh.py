@@ -10,6 +10,8 @@ through several slave interfaces gets one entry per interface, keyed
   interrupts and PS GPIO pins;
 - ``mem_dict``: memory-type ranges (BRAM controllers, PL DDR) and ``PSDDR``,
   the window of PS DDR that PL masters see;
+- ``clock_dict``: the PS's four PL clocks, ``{index: {"enable", "divisor0",
+  "divisor1"}}``;
 - ``gpio_dict``, ``interrupt_controllers``, ``interrupt_pins``: PS GPIO
   outputs wired through ``xlslice`` cells, and the interrupt tree from the
   PS through ``xlconcat`` cells and ``axi_intc`` controllers. The PS itself
@@ -32,6 +34,13 @@ PS_INTERRUPT_INPUTS = {
     "processing_system7": {"IRQ_F2P": [*range(61, 69), *range(84, 92)]},
     "zynq_ultra_ps_e": {"pl_ps_irq0": list(range(121, 129)),
                         "pl_ps_irq1": list(range(136, 144))},
+}
+# PS parameters of PL clock i: its enable and its two divisors.
+PS_CLOCK_PARAMETERS = {
+    "processing_system7": ("PCW_FPGA_FCLK{i}_ENABLE", "PCW_FCLK{i}_PERIPHERAL_DIVISOR0",
+                           "PCW_FCLK{i}_PERIPHERAL_DIVISOR1"),
+    "zynq_ultra_ps_e": ("PSU__FPGA_PL{i}_ENABLE", "PSU__CRL_APB__PL{i}_REF_CTRL__DIVISOR0",
+                        "PSU__CRL_APB__PL{i}_REF_CTRL__DIVISOR1"),
 }
 PS_GPIO_OUTPUT = {"processing_system7": "GPIO_O", "zynq_ultra_ps_e": "emio_gpio_o"}
 MEMORY_TYPES = {"axi_bram_ctrl": "BRAM"}
@@ -67,6 +76,7 @@ class HardwareDescription:
     processor: Optional[dict]
     ip_dict: dict = field(default_factory=dict)
     mem_dict: dict = field(default_factory=dict)
+    clock_dict: dict = field(default_factory=dict)
     gpio_dict: dict = field(default_factory=dict)
     interrupt_controllers: dict = field(default_factory=dict)
     interrupt_pins: dict = field(default_factory=dict)
@@ -174,6 +184,7 @@ def _describe(root, source):
         return hardware
     _add_address_map(hardware, ps, by_instance)
     _add_ps_ddr(hardware, ps, modules)
+    _add_clocks(hardware, ps)
     nets = _nets(root, modules)
     _add_interrupts(hardware, ps, nets)
     _add_gpio(hardware, ps, nets)
@@ -343,6 +354,18 @@ def _int(text, what):
         return int(text, 16) if text.lower().startswith("0x") else int(text)
     except ValueError:
         raise _Malformed(f"{what} is not a number: {text!r}") from None
+
+
+def _add_clocks(hardware, ps):
+    """PYNQ's ``clock_dict``; empty when the PS lacks any of the parameters."""
+    clocks = {}
+    for index in range(4):
+        names = [name.format(i=index) for name in PS_CLOCK_PARAMETERS[ps.modtype]]
+        if any(name not in ps.parameters for name in names):
+            return
+        enable, divisor0, divisor1 = (ps.int_parameter(name, 0) for name in names)
+        clocks[index] = {"enable": enable, "divisor0": divisor0, "divisor1": divisor1}
+    hardware.clock_dict = clocks
 
 
 # --- nets, interrupts, GPIO -------------------------------------------------

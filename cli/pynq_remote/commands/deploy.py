@@ -31,7 +31,8 @@ def deploy(ctx, file, hwh, partial):
     devices = ctx.devices()
     with Progress("[progress.description]{task.description}", BarColumn(),
                   DownloadColumn(), TransferSpeedColumn(), transient=True,
-                  disable=ctx.as_json, console=ctx.console) as progress:
+                  disable=ctx.as_json or not ctx.console.is_terminal,
+                  console=ctx.console) as progress:
         with concurrent.futures.ThreadPoolExecutor(len(devices)) as pool:
             futures = [pool.submit(_deploy_one, device, design, partial, progress)
                        for device in devices]

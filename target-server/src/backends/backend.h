@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "backends/buffer_memory.h"
+#include "backends/pl_clocks.h"
 #include "core/access.h"
 
 namespace pynq_remote {
@@ -92,6 +93,10 @@ class Backend {
   // The memory buffers are allocated from, owned by the backend; nullptr
   // when the board has none configured.
   virtual BufferMemory* buffer_memory() { return nullptr; }
+
+  // The PS clocks feeding the PL, owned by the backend; nullptr when the
+  // platform has none the server knows.
+  virtual PlClocks* pl_clocks() { return nullptr; }
 };
 
 }  // namespace pynq_remote

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "core/board_config.h"
+#include "core/hex.h"
 #include "core/little_endian.h"
 #include "core/log.h"
 #include "core/status_error.h"
@@ -97,6 +98,40 @@ void store(volatile uint8_t* pointer, unsigned width, uint64_t value) {
       "unsupported access width of " + std::to_string(width) + " bytes");
 }
 
+// The clock controller's registers, which are not on the MMIO allow-list:
+// only PlClocks reaches them, mapped on first use.
+class PhysicalClockRegisters final : public ClockRegisters {
+ public:
+  PhysicalClockRegisters(PhysicalMemory& memory,
+                         std::vector<ClockRegisterPage> pages)
+      : memory_(memory), pages_(std::move(pages)) {}
+
+  uint32_t read32(uint64_t address) override {
+    return static_cast<uint32_t>(load(map(address), 4));
+  }
+  void write32(uint64_t address, uint32_t value) override {
+    store(map(address), 4, value);
+  }
+
+ private:
+  volatile uint8_t* map(uint64_t address) {
+    for (const ClockRegisterPage& page : pages_) {
+      if (address >= page.base && address - page.base < page.size) {
+        uint64_t bytes_left = 0;
+        return memory_.map(address,
+                           MmioWindow{"clock controller", page.base, page.size},
+                           &bytes_left);
+      }
+    }
+    throw StatusError(grpc::StatusCode::INTERNAL,
+                      "clock register " + to_hex(address) +
+                          " is outside the clock controller");
+  }
+
+  PhysicalMemory& memory_;
+  std::vector<ClockRegisterPage> pages_;
+};
+
 }  // namespace
 
 LinuxBackend::LinuxBackend(const LinuxBackendOptions& options)
@@ -109,6 +144,11 @@ LinuxBackend::LinuxBackend(const LinuxBackendOptions& options)
       choose_windows(options, platform));
   carveout_ = map_carveout(options, *windows_);
   apertures_ = *windows_;
+  if (PlClocks::supports(platform)) {
+    clocks_ = std::make_unique<PlClocks>(
+        platform, std::make_unique<PhysicalClockRegisters>(
+                      memory_, PlClocks::register_pages(platform)));
+  }
 }
 
 std::shared_ptr<const MmioWindows> LinuxBackend::windows() const {

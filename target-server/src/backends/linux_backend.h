@@ -59,6 +59,8 @@ class LinuxBackend final : public Backend {
                    const uint8_t* in) override;
 
   BufferMemory* buffer_memory() override { return carveout_.get(); }
+  // The PS clock controller through the mem device, on zynqmp and zynq.
+  PlClocks* pl_clocks() override { return clocks_.get(); }
 
  private:
   BoardDescription description_;
@@ -73,6 +75,7 @@ class LinuxBackend final : public Backend {
   FpgaStatus programmed_;
   PhysicalMemory memory_;
   std::unique_ptr<CarveoutMemory> carveout_;
+  std::unique_ptr<PlClocks> clocks_;
 };
 
 }  // namespace pynq_remote

@@ -84,6 +84,16 @@ SimBackend::SimBackend(const config::BoardConfig& config)
   design->status.design_name = config.design_name();
   design->status.programmed_at_unix_ms = unix_ms_now();
   design_ = std::move(design);
+  if (!config.clock_platform().empty()) {
+    if (!PlClocks::supports(config.clock_platform())) {
+      throw ConfigError("clock_platform '" + config.clock_platform() +
+                        "' is not \"zynqmp\" or \"zynq\"");
+    }
+    clocks_ = std::make_unique<PlClocks>(
+        config.clock_platform(),
+        std::make_unique<MapClockRegisters>(
+            PlClocks::boot_values(config.clock_platform())));
+  }
 }
 
 std::shared_ptr<const SimDesign> SimBackend::design() const {

@@ -46,6 +46,8 @@ class SimBackend final : public Backend {
   void write(uint64_t address, unsigned width, uint64_t value) override;
 
   BufferMemory* buffer_memory() override { return memory_.get(); }
+  // A clock controller model when the config names a clock_platform.
+  PlClocks* pl_clocks() override { return clocks_.get(); }
 
  private:
   std::shared_ptr<const SimDesign> design() const;
@@ -62,6 +64,7 @@ class SimBackend final : public Backend {
   std::shared_ptr<const SimDesign> design_;
   // Serialises the models' register accesses (models are not thread safe).
   std::mutex model_mutex_;
+  std::unique_ptr<PlClocks> clocks_;
 };
 
 // Builds the sim backend from `config`, loaded from `config_path`; every

@@ -76,6 +76,9 @@ grpc::Status DeviceService::GetInfo(grpc::ServerContext* context,
          {"mmio", "mmio.block", "mmio.batch", "sessions", "link_test"}) {
       response->add_capabilities(capability);
     }
+    if (backend_->pl_clocks() != nullptr) {
+      response->add_capabilities("clocks");
+    }
     if (backend_->buffer_memory() != nullptr) {
       response->add_capabilities("buffers");
     }

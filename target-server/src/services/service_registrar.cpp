@@ -8,6 +8,7 @@
 #include "core/session_repository.h"
 #include "services/bitstream_service.h"
 #include "services/buffer_service.h"
+#include "services/clock_service.h"
 #include "services/device_service.h"
 #include "services/mmio_service.h"
 #include "services/session_service.h"
@@ -24,7 +25,8 @@ class Services final : public ServiceRegistration {
         mmio(backend),
         session(sessions),
         buffer(backend, sessions, options.session_limit_bytes),
-        bitstream(backend, options.bitstream_cache) {}
+        bitstream(backend, options.bitstream_cache),
+        clock(backend) {}
 
   // First: the services below share it. The last owner to go closes the
   // sessions still open.
@@ -34,6 +36,7 @@ class Services final : public ServiceRegistration {
   SessionService session;
   BufferService buffer;
   BitstreamService bitstream;
+  ClockService clock;
 };
 
 }  // namespace
@@ -52,6 +55,7 @@ std::unique_ptr<ServiceRegistration> register_all_services(
   builder.RegisterService(&services->session);
   builder.RegisterService(&services->buffer);
   builder.RegisterService(&services->bitstream);
+  builder.RegisterService(&services->clock);
   return services;
 }
 
@@ -63,7 +67,8 @@ void mark_serving(grpc::Server& server) {
                            v1::MmioService::service_full_name(),
                            v1::SessionService::service_full_name(),
                            v1::BufferService::service_full_name(),
-                           v1::BitstreamService::service_full_name()}) {
+                           v1::BitstreamService::service_full_name(),
+                           v1::ClockService::service_full_name()}) {
     health->SetServingStatus(name, true);
   }
 }

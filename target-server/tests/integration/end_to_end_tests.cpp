@@ -12,11 +12,16 @@
 #include <vector>
 
 #include "backends/sim_backend.h"
+#include "core/bitstream_cache.h"
+#include "pynq_remote/v1/bitstream.grpc.pb.h"
 #include "pynq_remote/v1/buffer.grpc.pb.h"
+#include "pynq_remote/v1/clock.grpc.pb.h"
 #include "pynq_remote/v1/device.grpc.pb.h"
 #include "pynq_remote/v1/mmio.grpc.pb.h"
 #include "pynq_remote/v1/session.grpc.pb.h"
 #include "services/service_registrar.h"
+#include "unit/bitstream_test_data.h"
+#include "unit/temp_dir.h"
 
 namespace pynq_remote {
 namespace {
@@ -29,8 +34,10 @@ class EndToEndTest : public ::testing::Test {
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
                              &port);
     services_ = register_all_services(
-        builder, load_sim_backend(std::string(PYNQ_REMOTE_SOURCE_CONFIG_DIR) +
-                                  "/sim-board.textproto"));
+        builder,
+        load_sim_backend(std::string(PYNQ_REMOTE_SOURCE_CONFIG_DIR) +
+                         "/sim-board.textproto"),
+        options_);
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
     ASSERT_NE(port, 0);
@@ -50,6 +57,7 @@ class EndToEndTest : public ::testing::Test {
     return context;
   }
 
+  ServiceOptions options_;  // set before SetUp() by derived fixtures
   std::unique_ptr<ServiceRegistration> services_;
   std::unique_ptr<grpc::Server> server_;
   std::shared_ptr<grpc::Channel> channel_;
@@ -299,6 +307,138 @@ TEST_F(BufferEndToEndTest, LinkTest_OverTcp_CountsAndSendsZeros) {
   while (stream->Read(&chunk)) received += chunk.data().size();
   ASSERT_TRUE(stream->Finish().ok());
   EXPECT_EQ(received, 5u * 1024 * 1024 + 1);
+}
+
+// --- Bitstreams: upload, program, then MMIO follows the design -----------
+
+class BitstreamEndToEndTest : public EndToEndTest {
+ protected:
+  void SetUp() override {
+    options_.bitstream_cache =
+        std::make_shared<BitstreamCache>(cache_dir_.path().string(), 1 << 20);
+    EndToEndTest::SetUp();
+    bitstreams_ = v1::BitstreamService::NewStub(channel_);
+    mmio_ = v1::MmioService::NewStub(channel_);
+  }
+
+  grpc::Status upload(const std::string& bytes) {
+    auto call = context();
+    v1::UploadBitstreamResponse response;
+    auto stream = bitstreams_->UploadBitstream(call.get(), &response);
+    v1::UploadBitstreamRequest header;
+    header.mutable_header()->set_sha256(sha256_of(bytes));
+    header.mutable_header()->set_size(bytes.size());
+    stream->Write(header);
+    for (size_t offset = 0; offset < bytes.size(); offset += 4096) {
+      v1::UploadBitstreamRequest chunk;
+      chunk.set_data(bytes.substr(offset, 4096));
+      stream->Write(chunk);
+    }
+    stream->WritesDone();
+    return stream->Finish();
+  }
+
+  bool has(const std::string& sha256) {
+    v1::HasBitstreamRequest request;
+    request.set_sha256(sha256);
+    v1::HasBitstreamResponse response;
+    EXPECT_TRUE(
+        bitstreams_->HasBitstream(context().get(), request, &response).ok());
+    return response.present();
+  }
+
+  grpc::Status read(uint64_t address, uint64_t* value) {
+    v1::ReadRequest request;
+    request.set_address(address);
+    request.set_width(v1::WIDTH_32);
+    v1::ReadResponse response;
+    const grpc::Status status =
+        mmio_->Read(context().get(), request, &response);
+    *value = response.value();
+    return status;
+  }
+
+  TempDir cache_dir_;
+  std::unique_ptr<v1::BitstreamService::Stub> bitstreams_;
+  std::unique_ptr<v1::MmioService::Stub> mmio_;
+};
+
+TEST_F(BitstreamEndToEndTest, UploadProgram_MmioFollowsDesign) {
+  const std::string bitstream = test_bitstream(10000);
+  const std::string sha256 = sha256_of(bitstream);
+  ASSERT_FALSE(has(sha256));
+  const grpc::Status uploaded = upload(bitstream);
+  ASSERT_TRUE(uploaded.ok()) << uploaded.error_message();
+  EXPECT_TRUE(has(sha256));
+
+  v1::ProgramBitstreamRequest program;
+  program.set_sha256(sha256);
+  program.set_design_name("e2e_design");
+  v1::DesignWindow* gpio = program.add_address_map();
+  gpio->set_name("axi_gpio_0");
+  gpio->set_base_address(0xA0050000);
+  gpio->set_size(0x10000);
+  gpio->set_ip_type("xilinx.com:ip:axi_gpio:2.0");
+  v1::ProgramBitstreamResponse programmed;
+  const grpc::Status status =
+      bitstreams_->ProgramBitstream(context().get(), program, &programmed);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(programmed.fpga().design_name(), "e2e_design");
+  EXPECT_EQ(programmed.fpga().sha256(), sha256);
+
+  uint64_t tri = 0;
+  const grpc::Status in_design = read(0xA0050004, &tri);  // GPIO_TRI
+  ASSERT_TRUE(in_design.ok()) << in_design.error_message();
+  EXPECT_EQ(tri, 0xFFFFFFFFu);  // all inputs after reset
+  uint64_t ignored = 0;
+  const grpc::Status old_design = read(0xA0000000, &ignored);
+  EXPECT_EQ(old_design.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(BitstreamEndToEndTest, TruncatedUpload_LeavesNothingLoadable) {
+  const std::string bitstream = test_bitstream(10000, 'b');
+  const std::string sha256 = sha256_of(bitstream);
+  auto call = context();
+  v1::UploadBitstreamResponse response;
+  auto stream = bitstreams_->UploadBitstream(call.get(), &response);
+  v1::UploadBitstreamRequest header;
+  header.mutable_header()->set_sha256(sha256);
+  header.mutable_header()->set_size(bitstream.size());
+  stream->Write(header);
+  v1::UploadBitstreamRequest chunk;
+  chunk.set_data(bitstream.substr(0, 5000));
+  stream->Write(chunk);
+  stream->WritesDone();
+  EXPECT_EQ(stream->Finish().error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+
+  EXPECT_FALSE(has(sha256));
+  v1::ProgramBitstreamRequest program;
+  program.set_sha256(sha256);
+  v1::ProgramBitstreamResponse programmed;
+  EXPECT_EQ(bitstreams_->ProgramBitstream(context().get(), program, &programmed)
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+// --- PL clocks -------------------------------------------------------------
+
+TEST_F(EndToEndTest, SetPlClock_OverTcp_ReadBackAsSet) {
+  auto stub = v1::ClockService::NewStub(channel_);
+  v1::SetPlClockRequest request;
+  request.set_index(1);
+  request.set_frequency_mhz(250);
+  v1::SetPlClockResponse set;
+  const grpc::Status status = stub->SetPlClock(context().get(), request, &set);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_NEAR(set.clock().frequency_mhz(), 249.9975, 1e-6);  // 1499.985 / 6
+
+  v1::GetClocksResponse clocks;
+  ASSERT_TRUE(stub->GetClocks(context().get(), v1::GetClocksRequest(), &clocks)
+                  .ok());
+  ASSERT_EQ(clocks.pl_clocks_size(), 4);
+  EXPECT_TRUE(clocks.pl_clocks(1).enabled());
+  EXPECT_EQ(clocks.pl_clocks(1).frequency_mhz(), set.clock().frequency_mhz());
 }
 
 }  // namespace
