@@ -46,9 +46,12 @@ std::vector<DesignWindow> design_windows(
 
 }  // namespace
 
-BitstreamService::BitstreamService(std::shared_ptr<Backend> backend,
-                                   std::shared_ptr<BitstreamCache> cache)
-    : backend_(std::move(backend)), cache_(std::move(cache)) {}
+BitstreamService::BitstreamService(
+    std::shared_ptr<Backend> backend, std::shared_ptr<BitstreamCache> cache,
+    std::shared_ptr<const Authorizer> authorizer)
+    : authorizer_(std::move(authorizer)),
+      backend_(std::move(backend)),
+      cache_(std::move(cache)) {}
 
 BitstreamCache& BitstreamService::cache() const {
   if (cache_ == nullptr) {
@@ -63,7 +66,7 @@ grpc::Status BitstreamService::upload_bitstream(
     grpc::ServerContext* context,
     grpc::ServerReaderInterface<v1::UploadBitstreamRequest>* reader,
     v1::UploadBitstreamResponse* response) {
-  return run_rpc("UploadBitstream", context, [&] {
+  return run_authorized(*authorizer_, Role::kOperator, "UploadBitstream", context, [&] {
     v1::UploadBitstreamRequest message;
     if (!reader->Read(&message)) {
       if (context->IsCancelled()) throw cancelled();
@@ -99,7 +102,7 @@ grpc::Status BitstreamService::upload_bitstream(
 grpc::Status BitstreamService::HasBitstream(
     grpc::ServerContext* context, const v1::HasBitstreamRequest* request,
     v1::HasBitstreamResponse* response) {
-  return run_rpc("HasBitstream", context, [&] {
+  return run_authorized(*authorizer_, Role::kReader, "HasBitstream", context, [&] {
     const std::optional<uint64_t> size = cache().size_of(request->sha256());
     response->set_present(size.has_value());
     response->set_size(size.value_or(0));
@@ -109,7 +112,7 @@ grpc::Status BitstreamService::HasBitstream(
 grpc::Status BitstreamService::ProgramBitstream(
     grpc::ServerContext* context, const v1::ProgramBitstreamRequest* request,
     v1::ProgramBitstreamResponse* response) {
-  return run_rpc("ProgramBitstream", context, [&] {
+  return run_authorized(*authorizer_, Role::kOperator, "ProgramBitstream", context, [&] {
     check_overlay_size(request->device_tree_overlay());
     ProgramRequest program;
     program.windows = design_windows(*request);
@@ -134,7 +137,7 @@ grpc::Status BitstreamService::ProgramBitstream(
 grpc::Status BitstreamService::GetFpgaState(
     grpc::ServerContext* context, const v1::GetFpgaStateRequest* /*request*/,
     v1::GetFpgaStateResponse* response) {
-  return run_rpc("GetFpgaState", context, [&] {
+  return run_authorized(*authorizer_, Role::kReader, "GetFpgaState", context, [&] {
     to_proto(backend_->fpga_state(), response->mutable_fpga());
   });
 }

@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "backends/backend.h"
+#include "core/authorizer.h"
 #include "core/bitstream_cache.h"
 #include "pynq_remote/v1/bitstream.grpc.pb.h"
 
@@ -19,7 +20,8 @@ class BitstreamService final : public v1::BitstreamService::Service {
   // `cache` may be nullptr: then every call but GetFpgaState fails with
   // FAILED_PRECONDITION.
   BitstreamService(std::shared_ptr<Backend> backend,
-                   std::shared_ptr<BitstreamCache> cache);
+                   std::shared_ptr<BitstreamCache> cache,
+                   std::shared_ptr<const Authorizer> authorizer = Authorizer::open());
 
   grpc::Status UploadBitstream(
       grpc::ServerContext* context,
@@ -44,6 +46,7 @@ class BitstreamService final : public v1::BitstreamService::Service {
       v1::UploadBitstreamResponse* response);
 
  private:
+  std::shared_ptr<const Authorizer> authorizer_;
   BitstreamCache& cache() const;
 
   std::shared_ptr<Backend> backend_;

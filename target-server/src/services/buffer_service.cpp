@@ -78,8 +78,11 @@ StatusError cancelled() {
 
 BufferService::BufferService(std::shared_ptr<Backend> backend,
                              std::shared_ptr<SessionRepository> sessions,
-                             uint64_t session_limit_bytes)
-    : backend_(std::move(backend)), sessions_(std::move(sessions)) {
+                             uint64_t session_limit_bytes,
+                             std::shared_ptr<const Authorizer> authorizer)
+    : authorizer_(std::move(authorizer)),
+      backend_(std::move(backend)),
+      sessions_(std::move(sessions)) {
   const BufferMemory* memory = backend_->buffer_memory();
   if (memory == nullptr) return;
   pool_ = std::make_shared<BufferPool>(
@@ -97,7 +100,7 @@ BufferService::BufferService(std::shared_ptr<Backend> backend,
 grpc::Status BufferService::AllocateBuffer(
     grpc::ServerContext* context, const v1::AllocateBufferRequest* request,
     v1::AllocateBufferResponse* response) {
-  return run_rpc("AllocateBuffer", context, [&] {
+  return run_authorized(*authorizer_, Role::kOperator, "AllocateBuffer", context, [&] {
     require_pool();
     const bool cacheable =
         request->cacheable() && backend_->buffer_memory()->cacheable();
@@ -118,7 +121,7 @@ grpc::Status BufferService::write_buffer(
     grpc::ServerContext* context,
     grpc::ServerReaderInterface<v1::WriteBufferRequest>* reader,
     v1::WriteBufferResponse* response) {
-  return run_rpc("WriteBuffer", context, [&] {
+  return run_authorized(*authorizer_, Role::kOperator, "WriteBuffer", context, [&] {
     const uint64_t written = write_stream(reader);
     if (context->IsCancelled()) throw cancelled();
     response->set_bytes_written(written);
@@ -128,7 +131,7 @@ grpc::Status BufferService::write_buffer(
 grpc::Status BufferService::read_buffer(
     grpc::ServerContext* context, const v1::ReadBufferRequest* request,
     grpc::ServerWriterInterface<v1::ReadBufferResponse>* writer) {
-  return run_rpc("ReadBuffer", context, [&] {
+  return run_authorized(*authorizer_, Role::kReader, "ReadBuffer", context, [&] {
     const BufferPin pin =
         session_buffer(request->session_id(), request->handle());
     const BufferInfo& buffer = pin.info();
@@ -154,7 +157,7 @@ grpc::Status BufferService::read_buffer(
 grpc::Status BufferService::SyncBuffer(grpc::ServerContext* context,
                                        const v1::SyncBufferRequest* request,
                                        v1::SyncBufferResponse* /*response*/) {
-  return run_rpc("SyncBuffer", context, [&] {
+  return run_authorized(*authorizer_, Role::kOperator, "SyncBuffer", context, [&] {
     const BufferPin pin =
         session_buffer(request->session_id(), request->handle());
     const SyncDirection direction = checked_direction(request->direction());
@@ -168,7 +171,7 @@ grpc::Status BufferService::SyncBuffer(grpc::ServerContext* context,
 grpc::Status BufferService::FreeBuffer(grpc::ServerContext* context,
                                        const v1::FreeBufferRequest* request,
                                        v1::FreeBufferResponse* /*response*/) {
-  return run_rpc("FreeBuffer", context, [&] {
+  return run_authorized(*authorizer_, Role::kOperator, "FreeBuffer", context, [&] {
     require_pool();
     if (request->force()) {
       const BufferInfo freed = pool_->force_free_buffer(request->handle());
@@ -185,7 +188,7 @@ grpc::Status BufferService::FreeBuffer(grpc::ServerContext* context,
 grpc::Status BufferService::ListBuffers(
     grpc::ServerContext* context, const v1::ListBuffersRequest* /*request*/,
     v1::ListBuffersResponse* response) {
-  return run_rpc("ListBuffers", context, [&] {
+  return run_authorized(*authorizer_, Role::kReader, "ListBuffers", context, [&] {
     if (!pool_) return;
     for (const BufferInfo& buffer : pool_->list()) {
       to_proto(buffer, response->add_buffers());

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "backends/backend.h"
+#include "core/authorizer.h"
 #include "core/buffer_pool.h"
 #include "core/session_repository.h"
 #include "pynq_remote/v1/buffer.grpc.pb.h"
@@ -22,7 +23,8 @@ class BufferService final : public v1::BufferService::Service {
   // a cleanup on `sessions` that frees the buffers of a session that ends.
   BufferService(std::shared_ptr<Backend> backend,
                 std::shared_ptr<SessionRepository> sessions,
-                uint64_t session_limit_bytes);
+                uint64_t session_limit_bytes,
+                std::shared_ptr<const Authorizer> authorizer = Authorizer::open());
 
   grpc::Status AllocateBuffer(grpc::ServerContext* context,
                               const v1::AllocateBufferRequest* request,
@@ -57,6 +59,7 @@ class BufferService final : public v1::BufferService::Service {
       grpc::ServerWriterInterface<v1::ReadBufferResponse>* writer);
 
  private:
+  std::shared_ptr<const Authorizer> authorizer_;
   // FAILED_PRECONDITION when the backend has no buffer memory.
   void require_pool() const;
   // Buffer `handle` of the open session `session_id`, pinned.

@@ -19,8 +19,9 @@ void to_proto(const PlClock& clock, v1::PlClock* out) {
 
 }  // namespace
 
-ClockService::ClockService(std::shared_ptr<Backend> backend)
-    : backend_(std::move(backend)) {}
+ClockService::ClockService(std::shared_ptr<Backend> backend,
+                           std::shared_ptr<const Authorizer> authorizer)
+    : authorizer_(std::move(authorizer)), backend_(std::move(backend)) {}
 
 PlClocks& ClockService::clocks() const {
   PlClocks* clocks = backend_->pl_clocks();
@@ -36,7 +37,7 @@ PlClocks& ClockService::clocks() const {
 grpc::Status ClockService::GetClocks(grpc::ServerContext* context,
                                      const v1::GetClocksRequest* /*request*/,
                                      v1::GetClocksResponse* response) {
-  return run_rpc("GetClocks", context, [&] {
+  return run_authorized(*authorizer_, Role::kReader, "GetClocks", context, [&] {
     PlClocks& clocks = this->clocks();
     response->set_cpu_mhz(clocks.cpu_mhz());
     for (const PlClock& clock : clocks.list()) {
@@ -48,7 +49,7 @@ grpc::Status ClockService::GetClocks(grpc::ServerContext* context,
 grpc::Status ClockService::SetPlClock(grpc::ServerContext* context,
                                       const v1::SetPlClockRequest* request,
                                       v1::SetPlClockResponse* response) {
-  return run_rpc("SetPlClock", context, [&] {
+  return run_authorized(*authorizer_, Role::kOperator, "SetPlClock", context, [&] {
     PlClocks& clocks = this->clocks();
     const bool divisor0 = request->divisor0() != 0;
     const bool divisor1 = request->divisor1() != 0;

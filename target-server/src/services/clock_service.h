@@ -8,13 +8,16 @@
 #include <memory>
 
 #include "backends/backend.h"
+#include "core/authorizer.h"
 #include "pynq_remote/v1/clock.grpc.pb.h"
 
 namespace pynq_remote {
 
 class ClockService final : public v1::ClockService::Service {
  public:
-  explicit ClockService(std::shared_ptr<Backend> backend);
+  explicit ClockService(
+      std::shared_ptr<Backend> backend,
+      std::shared_ptr<const Authorizer> authorizer = Authorizer::open());
 
   grpc::Status GetClocks(grpc::ServerContext* context,
                          const v1::GetClocksRequest* request,
@@ -24,6 +27,7 @@ class ClockService final : public v1::ClockService::Service {
                           v1::SetPlClockResponse* response) override;
 
  private:
+  std::shared_ptr<const Authorizer> authorizer_;
   // The backend's clocks; FAILED_PRECONDITION when it has none.
   PlClocks& clocks() const;
 

@@ -57,13 +57,16 @@ StatusError cancelled() {
 }  // namespace
 
 DeviceService::DeviceService(std::shared_ptr<Backend> backend,
-                             bool bitstreams)
-    : backend_(std::move(backend)), bitstreams_(bitstreams) {}
+                             bool bitstreams,
+                             std::shared_ptr<const Authorizer> authorizer)
+    : authorizer_(std::move(authorizer)),
+      backend_(std::move(backend)),
+      bitstreams_(bitstreams) {}
 
 grpc::Status DeviceService::GetInfo(grpc::ServerContext* context,
                                     const v1::GetInfoRequest* /*request*/,
                                     v1::GetInfoResponse* response) {
-  return run_rpc("GetInfo", context, [&] {
+  return run_authorized(*authorizer_, Role::kReader, "GetInfo", context, [&] {
     const BoardDescription board = backend_->description();
     response->set_server_version(PYNQ_REMOTE_VERSION);
     response->set_api_version("v1");
@@ -98,7 +101,7 @@ grpc::Status DeviceService::sink_bytes(
     grpc::ServerContext* context,
     grpc::ServerReaderInterface<v1::SinkBytesRequest>* reader,
     v1::SinkBytesResponse* response) {
-  return run_rpc("SinkBytes", context, [&] {
+  return run_authorized(*authorizer_, Role::kReader, "SinkBytes", context, [&] {
     v1::SinkBytesRequest message;
     uint64_t received = 0;
     while (reader->Read(&message)) received += message.data().size();
@@ -110,7 +113,7 @@ grpc::Status DeviceService::sink_bytes(
 grpc::Status DeviceService::source_bytes(
     grpc::ServerContext* context, const v1::SourceBytesRequest* request,
     grpc::ServerWriterInterface<v1::SourceBytesResponse>* writer) {
-  return run_rpc("SourceBytes", context, [&] {
+  return run_authorized(*authorizer_, Role::kReader, "SourceBytes", context, [&] {
     check_link_test_size(request->size());
     const uint64_t chunk_size = checked_chunk_size(request->chunk_size());
     // One message of zeros, sent again and again; only the last is cut.

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "backends/backend.h"
+#include "core/authorizer.h"
 #include "pynq_remote/v1/device.grpc.pb.h"
 
 namespace pynq_remote {
@@ -16,8 +17,9 @@ class DeviceService final : public v1::DeviceService::Service {
  public:
   // `bitstreams`: whether BitstreamService can upload and program, which
   // adds the capability "bitstreams".
-  explicit DeviceService(std::shared_ptr<Backend> backend,
-                         bool bitstreams = false);
+  explicit DeviceService(
+      std::shared_ptr<Backend> backend, bool bitstreams = false,
+      std::shared_ptr<const Authorizer> authorizer = Authorizer::open());
 
   grpc::Status GetInfo(grpc::ServerContext* context,
                        const v1::GetInfoRequest* request,
@@ -43,6 +45,7 @@ class DeviceService final : public v1::DeviceService::Service {
       grpc::ServerWriterInterface<v1::SourceBytesResponse>* writer);
 
  private:
+  std::shared_ptr<const Authorizer> authorizer_;
   std::shared_ptr<Backend> backend_;
   bool bitstreams_;
 };

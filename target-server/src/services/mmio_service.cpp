@@ -59,15 +59,24 @@ auto at_step(int index, Body&& body) -> decltype(body()) {
   }
 }
 
+// Reads and polls need a reader; any write or modify step an operator.
+Role batch_role(const v1::BatchRequest& request) {
+  for (const v1::BatchStep& step : request.steps()) {
+    if (step.has_write() || step.has_modify()) return Role::kOperator;
+  }
+  return Role::kReader;
+}
+
 }  // namespace
 
-MmioService::MmioService(std::shared_ptr<Backend> backend)
-    : backend_(std::move(backend)) {}
+MmioService::MmioService(std::shared_ptr<Backend> backend,
+                         std::shared_ptr<const Authorizer> authorizer)
+    : authorizer_(std::move(authorizer)), backend_(std::move(backend)) {}
 
 grpc::Status MmioService::Read(grpc::ServerContext* context,
                                const v1::ReadRequest* request,
                                v1::ReadResponse* response) {
-  return run_rpc("Read", context, [&] {
+  return run_authorized(*authorizer_, Role::kReader, "Read", context, [&] {
     const unsigned width = width_bytes(request->width());
     backend_->windows()->check(request->address(), width);
     response->set_value(backend_->read(request->address(), width));
@@ -77,7 +86,7 @@ grpc::Status MmioService::Read(grpc::ServerContext* context,
 grpc::Status MmioService::Write(grpc::ServerContext* context,
                                 const v1::WriteRequest* request,
                                 v1::WriteResponse* /*response*/) {
-  return run_rpc("Write", context, [&] {
+  return run_authorized(*authorizer_, Role::kOperator, "Write", context, [&] {
     const unsigned width = width_bytes(request->width());
     check_value_fits(request->value(), width);
     backend_->windows()->check(request->address(), width);
@@ -88,7 +97,7 @@ grpc::Status MmioService::Write(grpc::ServerContext* context,
 grpc::Status MmioService::ReadBlock(grpc::ServerContext* context,
                                     const v1::ReadBlockRequest* request,
                                     v1::ReadBlockResponse* response) {
-  return run_rpc("ReadBlock", context, [&] {
+  return run_authorized(*authorizer_, Role::kReader, "ReadBlock", context, [&] {
     const unsigned width = width_bytes(request->width());
     const uint64_t count = request->count();
     check_block_limits(count, width);
@@ -103,7 +112,7 @@ grpc::Status MmioService::ReadBlock(grpc::ServerContext* context,
 grpc::Status MmioService::WriteBlock(grpc::ServerContext* context,
                                      const v1::WriteBlockRequest* request,
                                      v1::WriteBlockResponse* /*response*/) {
-  return run_rpc("WriteBlock", context, [&] {
+  return run_authorized(*authorizer_, Role::kOperator, "WriteBlock", context, [&] {
     const unsigned width = width_bytes(request->width());
     const std::string& data = request->data();
     if (data.size() % width != 0) {
@@ -123,7 +132,7 @@ grpc::Status MmioService::WriteBlock(grpc::ServerContext* context,
 grpc::Status MmioService::Batch(grpc::ServerContext* context,
                                 const v1::BatchRequest* request,
                                 v1::BatchResponse* response) {
-  return run_rpc("Batch", context, [&] {
+  return run_authorized(*authorizer_, batch_role(*request), "Batch", context, [&] {
     const int count = request->steps_size();
     if (static_cast<uint64_t>(count) > kMaxBatchSteps) {
       throw StatusError(grpc::StatusCode::OUT_OF_RANGE,

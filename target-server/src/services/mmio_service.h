@@ -10,13 +10,16 @@
 #include <mutex>
 
 #include "backends/backend.h"
+#include "core/authorizer.h"
 #include "pynq_remote/v1/mmio.grpc.pb.h"
 
 namespace pynq_remote {
 
 class MmioService final : public v1::MmioService::Service {
  public:
-  explicit MmioService(std::shared_ptr<Backend> backend);
+  explicit MmioService(
+      std::shared_ptr<Backend> backend,
+      std::shared_ptr<const Authorizer> authorizer = Authorizer::open());
 
   grpc::Status Read(grpc::ServerContext* context,
                     const v1::ReadRequest* request,
@@ -35,6 +38,7 @@ class MmioService final : public v1::MmioService::Service {
                      v1::BatchResponse* response) override;
 
  private:
+  std::shared_ptr<const Authorizer> authorizer_;
   // Throws the StatusError the step would fail with; touches no hardware.
   void validate_step(const v1::BatchStep& step) const;
   // Runs a validated step and returns its entry of BatchResponse.values.

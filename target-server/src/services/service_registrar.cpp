@@ -21,12 +21,14 @@ class Services final : public ServiceRegistration {
   Services(const std::shared_ptr<Backend>& backend,
            const ServiceOptions& options)
       : sessions(std::make_shared<SessionRepository>()),
-        device(backend, options.bitstream_cache != nullptr),
-        mmio(backend),
-        session(sessions),
-        buffer(backend, sessions, options.session_limit_bytes),
-        bitstream(backend, options.bitstream_cache),
-        clock(backend) {}
+        device(backend, options.bitstream_cache != nullptr,
+               options.authorizer),
+        mmio(backend, options.authorizer),
+        session(sessions, options.authorizer),
+        buffer(backend, sessions, options.session_limit_bytes,
+               options.authorizer),
+        bitstream(backend, options.bitstream_cache, options.authorizer),
+        clock(backend, options.authorizer) {}
 
   // First: the services below share it. The last owner to go closes the
   // sessions still open.

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "backends/backend.h"
+#include "core/authorizer.h"
 #include "core/bitstream_cache.h"
 
 namespace pynq_remote {
@@ -19,6 +20,8 @@ struct ServiceOptions {
   // Where BitstreamService keeps uploads; nullptr: it uploads and programs
   // nothing, and the "bitstreams" capability is not reported.
   std::shared_ptr<BitstreamCache> bitstream_cache;
+  // Who may call what; open (every caller an operator) by default.
+  std::shared_ptr<const Authorizer> authorizer = Authorizer::open();
 };
 
 // Keeps the service objects alive as long as the server that uses them.

@@ -14,13 +14,14 @@ uint32_t to_wire(std::chrono::milliseconds lease) {
 
 }  // namespace
 
-SessionService::SessionService(std::shared_ptr<SessionRepository> sessions)
-    : sessions_(std::move(sessions)) {}
+SessionService::SessionService(std::shared_ptr<SessionRepository> sessions,
+                               std::shared_ptr<const Authorizer> authorizer)
+    : authorizer_(std::move(authorizer)), sessions_(std::move(sessions)) {}
 
 grpc::Status SessionService::OpenSession(grpc::ServerContext* context,
                                          const v1::OpenSessionRequest* request,
                                          v1::OpenSessionResponse* response) {
-  return run_rpc("OpenSession", context, [&] {
+  return run_authorized(*authorizer_, Role::kReader, "OpenSession", context, [&] {
     const SessionInfo session = sessions_->open(
         request->client_name(), std::chrono::milliseconds(request->lease_ms()));
     response->set_session_id(session.id);
@@ -31,7 +32,7 @@ grpc::Status SessionService::OpenSession(grpc::ServerContext* context,
 grpc::Status SessionService::RenewSession(
     grpc::ServerContext* context, const v1::RenewSessionRequest* request,
     v1::RenewSessionResponse* response) {
-  return run_rpc("RenewSession", context, [&] {
+  return run_authorized(*authorizer_, Role::kReader, "RenewSession", context, [&] {
     response->set_lease_ms(to_wire(sessions_->renew(request->session_id())));
   });
 }
@@ -39,7 +40,7 @@ grpc::Status SessionService::RenewSession(
 grpc::Status SessionService::CloseSession(
     grpc::ServerContext* context, const v1::CloseSessionRequest* request,
     v1::CloseSessionResponse* /*response*/) {
-  return run_rpc("CloseSession", context,
+  return run_authorized(*authorizer_, Role::kReader, "CloseSession", context,
                  [&] { sessions_->close(request->session_id()); });
 }
 

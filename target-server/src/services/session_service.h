@@ -6,6 +6,7 @@
 
 #include <memory>
 
+#include "core/authorizer.h"
 #include "core/session_repository.h"
 #include "pynq_remote/v1/session.grpc.pb.h"
 
@@ -13,7 +14,9 @@ namespace pynq_remote {
 
 class SessionService final : public v1::SessionService::Service {
  public:
-  explicit SessionService(std::shared_ptr<SessionRepository> sessions);
+  explicit SessionService(
+      std::shared_ptr<SessionRepository> sessions,
+      std::shared_ptr<const Authorizer> authorizer = Authorizer::open());
 
   grpc::Status OpenSession(grpc::ServerContext* context,
                            const v1::OpenSessionRequest* request,
@@ -26,6 +29,7 @@ class SessionService final : public v1::SessionService::Service {
                             v1::CloseSessionResponse* response) override;
 
  private:
+  std::shared_ptr<const Authorizer> authorizer_;
   std::shared_ptr<SessionRepository> sessions_;
 };
 
