@@ -1,8 +1,8 @@
 """The CLI's command modules, registered alphabetically."""
 
-from . import buffers, deploy, info, mmio, overlay, ping, serve, status
+from . import buffers, deploy, flash, info, mmio, overlay, ping, serve, status
 
-COMMANDS = [buffers.buffers, deploy.deploy, info.info, mmio.mmio, overlay.overlay,
+COMMANDS = [buffers.buffers, deploy.deploy, flash.flash, info.info, mmio.mmio, overlay.overlay,
             ping.ping, serve.serve, status.status]
 
 

@@ -199,8 +199,9 @@ def _check_block_device(path, force):
     else:
         info = TargetInfo(path, "disk", disk.size, disk)
     if disk.in_use:
-        raise TargetRefused(f"{path} is in use: {disk.usage()}; unmount it first "
-                            f"(sudo umount {disk.path}*)")
+        mounted = " ".join(sorted({device for device, _ in disk.mounts}))
+        advice = f"; unmount it first (sudo umount {mounted})" if mounted else ""
+        raise TargetRefused(f"{path} is in use: {disk.usage()}{advice}")
     if disk.size == 0 or info.size == 0:
         raise TargetUnavailable(f"{path} has no medium (size 0): is the card inserted?")
     if disk.read_only:
