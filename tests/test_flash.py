@@ -34,7 +34,7 @@ def mapped_blocks(bmap_path):
 
 
 def test_bmaptool_bmap_is_parsed(sparse_image):
-    image, bmap_path = sparse_image
+    _, bmap_path = sparse_image
     bmap = parse_bmap(bmap_path)
     assert (bmap.version, bmap.image_size, bmap.block_size) == ("2.0", IMAGE_SIZE, BLOCK)
     assert bmap.checksum_type == "sha256"
@@ -173,7 +173,7 @@ def test_compressed_image_larger_than_target_is_refused_without_bmap(sparse_imag
 
 
 def test_bmap_of_another_image_is_refused(sparse_image, tmp_path):
-    image, bmap_path = sparse_image
+    _, bmap_path = sparse_image
     other = make_sparse_image(tmp_path / "other.wic", IMAGE_SIZE // 2, [(0, BLOCK)])
     with pytest.raises(BmapError, match="another image's bmap"):
         flash_image(other, tmp_path / "out.wic", bmap=bmap_path)

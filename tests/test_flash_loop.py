@@ -36,7 +36,7 @@ def loop_device(tmp_path):
     try:
         yield device
     finally:
-        subprocess.run(["umount", device], capture_output=True)
+        subprocess.run(["umount", device], check=False, capture_output=True)  # if mounted
         subprocess.run([losetup, "--detach", device], check=True)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
-import xml.etree.ElementTree as ElementTree
+from xml.etree import ElementTree
 
 from .errors import BmapError
 

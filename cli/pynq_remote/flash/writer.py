@@ -55,7 +55,7 @@ class Target:
                 view, offset = view[done:], offset + done
 
     def read_at(self, buffer, count, offset):
-        """Reads ``count`` bytes into ``buffer`` (rounded up to the alignment); returns the count read."""
+        """Reads ``count`` bytes at ``offset`` into ``buffer``; returns how many it got."""
         total = 0
         with self._unaligned(offset, 0):
             want = -(-count // self.alignment) * self.alignment
