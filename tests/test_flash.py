@@ -1,5 +1,7 @@
 """``pynq-remote flash`` and ``pynq_remote.flash`` on regular files: real writes, no mocks."""
 
+import errno
+import grp
 import io
 import json
 import os
@@ -12,7 +14,7 @@ from flash_images import (BLOCK, PATTERN, bmaptool_create, compress, make_sparse
 from pynq_remote.flash import (BmapError, ChecksumMismatch, ImageError, TargetRefused,
                                TargetUnavailable, VerifyFailed, find_bmap, flash_image,
                                parse_bmap, plan_flash)
-from pynq_remote.flash.writer import open_target, verify_extents, write_extents
+from pynq_remote.flash.writer import _open_error, open_target, verify_extents, write_extents
 
 MIB = 1 << 20
 IMAGE_SIZE = 16 * MIB
@@ -278,3 +280,14 @@ def test_bmap_and_no_bmap_exclude_each_other(sparse_image, tmp_path, capsys):
     code, _, err = run_cli(capsys, "flash", image, tmp_path / "o", "--bmap", bmap_path,
                            "--no-bmap")
     assert code == 2 and "exclude each other" in err
+
+
+def test_permission_error_suggests_sudo_or_the_devices_group(tmp_path):
+    device = tmp_path / "sdz"
+    device.write_bytes(b"")
+    os.chown(device, 0, grp.getgrnam("disk").gr_gid)
+    error = _open_error(str(device), PermissionError(errno.EACCES, "Permission denied"))
+    assert isinstance(error, TargetUnavailable) and error.exit_code == 2
+    assert error.msg == (f"permission denied opening {device} for writing: run with sudo, or "
+                         "join the 'disk' group (sudo usermod -aG disk $USER, then log in "
+                         "again)")

@@ -5,6 +5,7 @@ not skip). Deselect them with ``-m "not loopdev"`` on a machine without root.
 Loop devices are not removable, so writing one takes ``--force``.
 """
 
+import io
 import json
 import os
 import subprocess
@@ -14,7 +15,9 @@ from cli_runner import run_cli
 from flash_images import (BLOCK, PATTERN, bmaptool_create, compress, make_sparse_image,
                           prefill, read, require_tool)
 
+from pynq_remote.commands import flash as flash_command
 from pynq_remote.flash import TargetRefused, flash_image, parse_bmap
+from pynq_remote.flash.disks import describe_disk
 
 pytestmark = pytest.mark.loopdev
 
@@ -124,3 +127,19 @@ def test_backing_file_of_a_loop_device_is_refused(loop_device, sparse_image, tmp
     image, _ = sparse_image
     with pytest.raises(TargetRefused, match=f"backing file of {loop_device}"):
         flash_image(image, tmp_path / "backing.img")
+
+
+def test_without_target_the_user_picks_a_listed_disk(loop_device, sparse_image, capsys,
+                                                     monkeypatch):
+    # The machine's removable disks are never written by tests: the list
+    # offered is this loop device alone.
+    image, _ = sparse_image
+    disk = describe_disk(os.path.basename(loop_device))
+    monkeypatch.setattr(flash_command, "list_disks", lambda: [disk])
+    monkeypatch.setattr("sys.stdin", io.StringIO("1\ny\n"))
+    code, out, err = run_cli(capsys, "flash", image, "--force")
+    assert code == 0, err
+    assert loop_device in out and "32.0 MiB" in out  # the table
+    assert f"target: {loop_device} (unknown model, 32.0 MiB, loop)" in err
+    assert "wrote " in out
+    assert read(loop_device, 0, 8192) == read(image, 0, 8192)
