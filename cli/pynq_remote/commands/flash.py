@@ -8,7 +8,7 @@ from rich.progress import (BarColumn, DownloadColumn, Progress, TimeRemainingCol
 from rich.table import Table
 
 from ..errors import PynqRemoteUserError
-from ..flash import flash_image, human_size, list_disks
+from ..flash import flash_image, human_size, inspect_image, list_disks
 from .options import json_option
 
 _PHASES = {"measure": "sizing image", "write": "writing", "verify": "verifying"}
@@ -58,6 +58,7 @@ def flash(ctx, image, target, bmap_path, no_bmap, no_verify, force, yes):
     if bmap_path and no_bmap:
         raise click.UsageError("--bmap and --no-bmap exclude each other")
     if target is None:
+        inspect_image(image)  # a missing image fails before a disk is chosen
         target = _choose_disk(ctx, yes)
         if target is None:
             return

@@ -64,12 +64,15 @@ class Disk:
 
 
 def list_disks(removable_only=True):
-    """The disks of /sys/block (no empty card readers), removable ones only by default."""
+    """The disks of /sys/block, removable ones only by default.
+
+    Empty card readers (size 0) and optical drives are left out.
+    """
     try:
         names = sorted(os.listdir(SYS_BLOCK))
     except FileNotFoundError:
         return []
-    disks = [describe_disk(name) for name in names]
+    disks = [describe_disk(name) for name in names if not name.startswith("sr")]  # CD/DVD
     return [d for d in disks if d.size > 0 and (d.removable or not removable_only)]
 
 
