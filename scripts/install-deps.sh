@@ -11,6 +11,7 @@ apt_packages=(
     libgtest-dev libgmock-dev
     python3 python3-venv
     nodejs npm
+    bmap-tools e2fsprogs mount
 )
 
 missing_packages() {

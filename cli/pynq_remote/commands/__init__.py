@@ -1,8 +1,8 @@
 """The CLI's command modules, registered alphabetically."""
 
-from . import buffers, clocks, deploy, info, mmio, overlay, ping, serve, status
+from . import buffers, clocks, deploy, flash, info, mmio, overlay, ping, serve, status
 
-COMMANDS = [buffers.buffers, clocks.clocks, deploy.deploy, info.info, mmio.mmio,
+COMMANDS = [buffers.buffers, clocks.clocks, deploy.deploy, flash.flash, info.info, mmio.mmio,
             overlay.overlay, ping.ping, serve.serve, status.status]
 
 
