@@ -5,9 +5,14 @@ from pynq_remote.server import LocalServer
 
 
 @pytest.fixture(autouse=True)
-def isolated_environment(monkeypatch):
-    """No test sees the developer's devices or a default device of another test."""
+def isolated_environment(monkeypatch, tmp_path):
+    """No test sees the developer's devices, config and credentials, or a
+    default device of another test."""
     monkeypatch.delenv("PYNQ_REMOTE_DEVICES", raising=False)
+    for name in ("TLS", "CA", "CERT", "KEY", "TOKEN"):
+        monkeypatch.delenv(f"PYNQ_REMOTE_{name}", raising=False)
+    monkeypatch.delenv("PYNQ_REMOTE_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setattr(pynq_remote.device, "_default_device", None)
 
 

@@ -1,20 +1,88 @@
 """The one place where gRPC channels to devices are made.
 
-Channel options, deadlines and (later) credentials live here, so every part of
-pynq_remote talks to a device the same way.
+Channel options, deadlines, retries and credentials live here, so every part
+of pynq_remote talks to a device the same way.
 """
 
+import collections
+import json
+
 import grpc
+
+from .credentials import credentials_for
 
 MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 DEFAULT_TIMEOUT_S = 10.0
 
+# Calls that change nothing on the board may be retried when the connection
+# drops; nothing else is.
+IDEMPOTENT_METHODS = {
+    "pynq_remote.v1.DeviceService": ["GetInfo"],
+    "pynq_remote.v1.MmioService": ["Read", "ReadBlock"],
+    "pynq_remote.v1.BufferService": ["ListBuffers"],
+    "pynq_remote.v1.BitstreamService": ["HasBitstream", "GetFpgaState"],
+    "pynq_remote.v1.ClockService": ["GetClocks"],
+    "grpc.health.v1.Health": ["Check"],
+}
+_RETRY_POLICY = {"maxAttempts": 3, "initialBackoff": "0.1s", "maxBackoff": "1s",
+                 "backoffMultiplier": 2, "retryableStatusCodes": ["UNAVAILABLE"]}
+_SERVICE_CONFIG = {"methodConfig": [
+    {"name": [{"service": service, "method": method}
+              for service, methods in IDEMPOTENT_METHODS.items() for method in methods],
+     "retryPolicy": _RETRY_POLICY}]}
+
 _OPTIONS = [
     ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
     ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+    ("grpc.enable_retries", 1),
+    ("grpc.service_config", json.dumps(_SERVICE_CONFIG)),
 ]
 
 
-def open_channel(address):
-    """Returns a channel to ``address`` (``host:port``)."""
-    return grpc.insecure_channel(address, options=_OPTIONS)
+class _CallDetails(collections.namedtuple(
+        "_CallDetails", ("method", "timeout", "metadata", "credentials", "wait_for_ready",
+                         "compression")), grpc.ClientCallDetails):
+    pass
+
+
+class _BearerToken(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClientInterceptor,
+                   grpc.StreamUnaryClientInterceptor, grpc.StreamStreamClientInterceptor):
+    """Adds ``authorization: Bearer TOKEN`` to every call, TLS or not."""
+
+    def __init__(self, token):
+        self._metadata = ("authorization", f"Bearer {token}")
+
+    def _details(self, details):
+        return _CallDetails(details.method, details.timeout,
+                            [*(details.metadata or ()), self._metadata], details.credentials,
+                            details.wait_for_ready, details.compression)
+
+    def intercept_unary_unary(self, continuation, details, request):
+        return continuation(self._details(details), request)
+
+    def intercept_unary_stream(self, continuation, details, request):
+        return continuation(self._details(details), request)
+
+    def intercept_stream_unary(self, continuation, details, requests):
+        return continuation(self._details(details), requests)
+
+    def intercept_stream_stream(self, continuation, details, requests):
+        return continuation(self._details(details), requests)
+
+
+def open_channel(address, credentials=None):
+    """Returns a channel to ``address`` (``host:port``).
+
+    ``credentials`` (a ``Credentials``) default to what the config file and
+    the environment say for that address.
+    """
+    if credentials is None:
+        credentials = credentials_for(address)
+    if credentials.tls:
+        ssl = grpc.ssl_channel_credentials(credentials.ca, credentials.key, credentials.cert)
+        channel = grpc.secure_channel(address, ssl, options=_OPTIONS)
+    else:
+        channel = grpc.insecure_channel(address, options=_OPTIONS)
+    if credentials.token:
+        channel = grpc.intercept_channel(channel, _BearerToken(credentials.token))
+    return channel

@@ -23,10 +23,10 @@ class Device:
     gRPC errors into pynq_remote errors.
     """
 
-    def __init__(self, address, lease=10.0):
+    def __init__(self, address, lease=10.0, credentials=None):
         self.address = addresses.parse_address(address)
         self.lease = lease
-        self._channel = channel.open_channel(self.address)
+        self._channel = channel.open_channel(self.address, credentials)
         self.health = health_pb2_grpc.HealthStub(self._channel)
         self.device = device_pb2_grpc.DeviceServiceStub(self._channel)
         self.mmio = mmio_pb2_grpc.MmioServiceStub(self._channel)
@@ -91,14 +91,16 @@ class Device:
         return f"Device({self.address!r})"
 
 
-def connect(address=None, lease=10.0):
+def connect(address=None, lease=10.0, credentials=None):
     """Returns a ``Device`` for ``host[:port]`` (default port 7967).
 
     Without an address, the first entry of ``PYNQ_REMOTE_DEVICES`` is used.
     ``lease`` is how many seconds the board keeps this client's buffers after
     the client stops renewing its session (because it died, say).
+    ``credentials`` default to the config file and environment
+    (``pynq_remote.credentials``).
     """
-    return Device(address if address else addresses.default_address(), lease)
+    return Device(address if address else addresses.default_address(), lease, credentials)
 
 
 def default_device():

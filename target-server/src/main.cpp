@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
@@ -21,8 +22,10 @@
 #include "core/bitstream_cache.h"
 #include "core/board_config.h"
 #include "core/hex.h"
+#include "core/limits.h"
 #include "core/log.h"
 #include "server_options.h"
+#include "server_security.h"
 #include "services/service_registrar.h"
 
 namespace pynq_remote {
@@ -30,6 +33,7 @@ namespace {
 
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
+constexpr int kServeAgain = -1;
 constexpr std::chrono::seconds kShutdownGrace(5);
 
 // A folder made for this run, removed with everything in it at exit.
@@ -118,19 +122,33 @@ sigset_t block_shutdown_signals() {
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   return signals;
 }
 
-int serve(const ServerOptions& options, Board board, const sigset_t& signals) {
+// Serves until a signal: SIGINT or SIGTERM end the server (0 is returned),
+// SIGHUP (sent by a completed pairing) makes it serve again with the
+// credentials reloaded (kServeAgain).
+int serve(const ServerOptions& options, const Board& board,
+          const sigset_t& signals) {
+  Security security = make_security(options);
+  ServiceOptions services_options = board.services;
+  services_options.authorizer = security.authorizer;
+  services_options.pairing = security.pairing;
+  services_options.on_paired = [] { ::kill(::getpid(), SIGHUP); };
+
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(),
-                           &port);
+  builder.AddListeningPort(options.listen, security.credentials, &port);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                             kMaxConcurrentStreams);
+  grpc::ResourceQuota quota("pynq-remote-server");
+  quota.SetMaxThreads(kMaxServerThreads);
+  builder.SetResourceQuota(quota);
   const BoardDescription description = board.backend->description();
-  log_buffer_memory(*board.backend);
   auto services =
-      register_all_services(builder, std::move(board.backend), board.services);
+      register_all_services(builder, board.backend, services_options);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || port == 0) {
     log_error("cannot listen on " + options.listen);
@@ -140,6 +158,7 @@ int serve(const ServerOptions& options, Board board, const sigset_t& signals) {
   log_info("serving board '" + description.board + "' (" +
            description.platform + ") with the " + description.backend +
            " backend");
+  log_security(options, security, bound_address(options.listen, port));
   std::printf("pynq-remote-server listening on %s\n",
               bound_address(options.listen, port).c_str());
   std::fflush(stdout);
@@ -147,10 +166,10 @@ int serve(const ServerOptions& options, Board board, const sigset_t& signals) {
   int signal_number = 0;
   sigwait(&signals, &signal_number);
   log_info(std::string("received ") + strsignal(signal_number) +
-           ", shutting down");
+           (signal_number == SIGHUP ? ", serving again" : ", shutting down"));
   server->Shutdown(std::chrono::system_clock::now() + kShutdownGrace);
   server->Wait();
-  return 0;
+  return signal_number == SIGHUP ? kServeAgain : 0;
 }
 
 int run(int argc, char** argv) {
@@ -181,7 +200,18 @@ int run(int argc, char** argv) {
     log_error(error.what());
     return kExitFailure;
   }
-  return serve(options, std::move(board), signals);
+  log_buffer_memory(*board.backend);
+  try {
+    int status = kServeAgain;
+    while (status == kServeAgain) status = serve(options, board, signals);
+    return status;
+  } catch (const ConfigError& error) {
+    log_error(error.what());
+    return kExitUsage;
+  } catch (const std::exception& error) {
+    log_error(error.what());
+    return kExitFailure;
+  }
 }
 
 }  // namespace

@@ -128,12 +128,61 @@ void apply(const std::string& name, const std::string& value,
     options->cache_bytes = parse_cache_bytes(value);
   } else if (name == "--carveout") {
     options->carveout = parse_carveout(value);
+  } else if (name == "--tls-cert" || name == "--tls-key" ||
+             name == "--client-ca" || name == "--tokens" ||
+             name == "--credentials-dir") {
+    if (value.empty()) throw OptionError(name + ": the path is empty");
+    std::string* path = name == "--tls-cert"    ? &options->tls_cert
+                        : name == "--tls-key"   ? &options->tls_key
+                        : name == "--client-ca" ? &options->client_ca
+                        : name == "--tokens"    ? &options->tokens
+                                                : &options->credentials_dir;
+    *path = value;
+  } else if (name == "--max-call-rate") {
+    const std::optional<uint64_t> rate = parse_number(value);
+    if (!rate) {
+      throw OptionError("--max-call-rate: expected calls per second, got '" +
+                        value + "'");
+    }
+    options->max_call_rate = static_cast<double>(*rate);
   } else {  // --platform
     if (!is_one_of(value, {"auto", "zynqmp", "zynq"})) {
       throw OptionError("--platform: expected auto, zynqmp or zynq, got '" +
                         value + "'");
     }
     options->platform = value;
+  }
+}
+
+// Secure by default: a server others can reach needs TLS and a way to
+// authenticate callers, unless --insecure says otherwise.
+void check_security(const ServerOptions& options) {
+  if (!options.credentials_dir.empty() &&
+      (!options.tls_cert.empty() || !options.client_ca.empty())) {
+    throw OptionError(
+        "--credentials-dir replaces --tls-cert, --tls-key and --client-ca");
+  }
+  const bool paired = !options.credentials_dir.empty();
+  const bool tls = !options.tls_cert.empty() || paired;
+  if (!options.tls_cert.empty() != !options.tls_key.empty()) {
+    throw OptionError("--tls-cert and --tls-key go together");
+  }
+  if (!options.client_ca.empty() && !tls) {
+    throw OptionError(
+        "--client-ca: client certificates need TLS (--tls-cert, --tls-key)");
+  }
+  const bool authenticates =
+      !options.client_ca.empty() || !options.tokens.empty() || paired;
+  if (options.insecure && (tls || authenticates)) {
+    throw OptionError("--insecure cannot be combined with credentials");
+  }
+  if (options.insecure || is_loopback_listen(options.listen)) return;
+  if (!tls || !authenticates) {
+    throw OptionError(
+        "refusing to serve " + options.listen +
+        " without credentials: give --tls-cert and --tls-key with "
+        "--client-ca and/or --tokens (see 'pynq-remote pki'), or --insecure "
+        "to let anyone on the network control this board");
   }
 }
 
@@ -151,6 +200,7 @@ void apply_defaults(ServerOptions* options) {
   if (options->cache_bytes == 0) {
     options->cache_bytes = kDefaultBitstreamCacheBytes;
   }
+  check_security(*options);
   if (options->carveout && sim) {
     throw OptionError(
         "--carveout: only the linux backend maps a carve-out; the sim takes "
@@ -159,6 +209,11 @@ void apply_defaults(ServerOptions* options) {
 }
 
 }  // namespace
+
+bool is_loopback_listen(const std::string& listen) {
+  const std::string host = listen.substr(0, listen.rfind(':'));
+  return host == "localhost" || host == "[::1]" || host.rfind("127.", 0) == 0;
+}
 
 ServerOptions parse_server_options(const std::vector<std::string>& args) {
   ServerOptions options;
@@ -171,12 +226,18 @@ ServerOptions parse_server_options(const std::vector<std::string>& args) {
     if (arg.rfind("--", 0) != 0) {
       throw OptionError("unexpected argument '" + arg + "'");
     }
+    if (arg == "--insecure") {
+      options.insecure = true;
+      continue;
+    }
     const size_t equals = arg.find('=');
     const std::string name = arg.substr(0, equals);
     if (!is_one_of(name, {"--listen", "--backend", "--config", "--log-level",
                           "--mem-device", "--platform",
                           "--session-memory-limit", "--carveout",
-                          "--cache-dir", "--cache-bytes"})) {
+                          "--cache-dir", "--cache-bytes", "--tls-cert",
+                          "--tls-key", "--client-ca", "--tokens",
+                          "--credentials-dir", "--max-call-rate"})) {
       throw OptionError("unknown option '" + name + "'");
     }
     if (equals != std::string::npos) {
@@ -224,7 +285,27 @@ Options:
   --cache-bytes BYTES  byte budget of the bitstream cache; the least
                        recently used bitstreams are evicted beyond it
                        (decimal or 0x hex; default 536870912, 512 MiB)
+  --tls-cert FILE, --tls-key FILE
+                       serve TLS with this certificate and key (PEM)
+  --client-ca FILE     accept client certificates signed by this CA (PEM);
+                       a certificate's OU is its role: operator or reader
+  --tokens FILE        accept bearer tokens: lines "ROLE NAME SHA256", the
+                       SHA256 being that of the token (pynq-remote pki token)
+  --credentials-dir DIR
+                       TLS and client CA from DIR (server.pem, server.key,
+                       client-ca.pem); while they are missing the server
+                       pairs: it prints a code for 'pynq-remote pair', which
+                       fills DIR, and then serves with mutual TLS
+  --insecure           serve a non-loopback address without TLS or
+                       credentials: anyone who reaches the port controls the
+                       board (warned at start and for every connection)
+  --max-call-rate N    calls per second one caller may make, bursts of 2N
+                       (default 20000; 0: no limit)
   --help               print this help and exit
+
+Secure by default: a non-loopback --listen needs --credentials-dir, or
+--tls-cert/--tls-key with --client-ca and/or --tokens, or --insecure. Health checks need no
+credentials.
 
 Once serving, prints "pynq-remote-server listening on HOST:PORT" on stdout.
 )";

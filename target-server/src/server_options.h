@@ -15,6 +15,8 @@ namespace pynq_remote {
 
 enum class BackendKind { kLinux, kSim };
 
+constexpr double kDefaultMaxCallRate = 20000;
+
 struct ServerOptions {
   bool help = false;
   // HOST:PORT; port 0 picks a free port.
@@ -35,7 +37,22 @@ struct ServerOptions {
   std::string cache_dir;
   // Byte budget of the bitstream cache.
   uint64_t cache_bytes = 0;
+
+  // Transport security and authentication: PEM files.
+  std::string tls_cert;
+  std::string tls_key;
+  std::string client_ca;  // verify client certificates against it
+  std::string tokens;     // "ROLE NAME SHA256" lines
+  // Holds server.pem, server.key and client-ca.pem; pairing fills it.
+  std::string credentials_dir;
+  // Serve a non-loopback address without credentials.
+  bool insecure = false;
+  // Calls per second each caller may make (burst: twice that); 0: no limit.
+  double max_call_rate = kDefaultMaxCallRate;
 };
+
+// Whether HOST of HOST:PORT is a loopback address.
+bool is_loopback_listen(const std::string& listen);
 
 constexpr char kDefaultLinuxCacheDir[] = "/var/cache/pynq-remote/bitstreams";
 

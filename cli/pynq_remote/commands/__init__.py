@@ -1,9 +1,10 @@
 """The CLI's command modules, registered alphabetically."""
 
-from . import buffers, clocks, deploy, flash, info, mmio, overlay, ping, serve, status
+from . import (buffers, clocks, deploy, flash, info, mmio, overlay, pair, ping, pki, serve,
+               status)
 
 COMMANDS = [buffers.buffers, clocks.clocks, deploy.deploy, flash.flash, info.info, mmio.mmio,
-            overlay.overlay, ping.ping, serve.serve, status.status]
+            overlay.overlay, pair.pair, ping.ping, pki.pki, serve.serve, status.status]
 
 
 def register(group):

@@ -124,6 +124,11 @@ Caller Authorizer::identify(const grpc::ServerContextBase& context) const {
     if (settings_.insecure_network) warn_new_connection(context.peer());
     return Caller{context.peer(), Role::kOperator};
   }
+  if (settings_.pairing) {
+    throw unauthenticated(
+        "this board is not paired yet: run 'pynq-remote pair HOST --code "
+        "CODE' with the code in the board's log");
+  }
   Caller caller;
   if (from_token(context, &caller)) return caller;
   if (from_certificate(context, &caller)) return caller;

@@ -50,6 +50,8 @@ struct AuthorizerSettings {
   std::vector<TokenEntry> tokens;
   // Open and reachable from the network: warn once per connection.
   bool insecure_network = false;
+  // Unpaired: every call but pairing is UNAUTHENTICATED.
+  bool pairing = false;
   // Calls per second and burst each caller may make; 0: unlimited.
   double calls_per_second = 0;
   double burst = 0;
@@ -63,7 +65,8 @@ class Authorizer {
   explicit Authorizer(AuthorizerSettings settings);
 
   bool is_open() const {
-    return !settings_.client_certificates && settings_.tokens.empty();
+    return !settings_.client_certificates && settings_.tokens.empty() &&
+           !settings_.pairing;
   }
 
   // The caller of `context`, allowed to call `method` as `role`:

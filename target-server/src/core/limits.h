@@ -40,6 +40,11 @@ constexpr uint64_t kMaxDeviceTreeOverlayBytes = 1024 * 1024;
 // Most windows a design's address map may have.
 constexpr uint64_t kMaxDesignWindows = 1024;
 
+// Streams one client connection may have open at once, and threads serving
+// calls; beyond them calls get RESOURCE_EXHAUSTED.
+constexpr int kMaxConcurrentStreams = 64;
+constexpr int kMaxServerThreads = 128;
+
 }  // namespace pynq_remote
 
 #endif  // PYNQ_REMOTE_CORE_LIMITS_H_

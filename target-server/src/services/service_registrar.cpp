@@ -11,6 +11,7 @@
 #include "services/clock_service.h"
 #include "services/device_service.h"
 #include "services/mmio_service.h"
+#include "services/pairing_service.h"
 #include "services/session_service.h"
 
 namespace pynq_remote {
@@ -28,7 +29,8 @@ class Services final : public ServiceRegistration {
         buffer(backend, sessions, options.session_limit_bytes,
                options.authorizer),
         bitstream(backend, options.bitstream_cache, options.authorizer),
-        clock(backend, options.authorizer) {}
+        clock(backend, options.authorizer),
+        pairing(options.pairing, options.on_paired) {}
 
   // First: the services below share it. The last owner to go closes the
   // sessions still open.
@@ -39,6 +41,7 @@ class Services final : public ServiceRegistration {
   BufferService buffer;
   BitstreamService bitstream;
   ClockService clock;
+  PairingService pairing;
 };
 
 }  // namespace
@@ -58,6 +61,7 @@ std::unique_ptr<ServiceRegistration> register_all_services(
   builder.RegisterService(&services->buffer);
   builder.RegisterService(&services->bitstream);
   builder.RegisterService(&services->clock);
+  builder.RegisterService(&services->pairing);
   return services;
 }
 
@@ -70,7 +74,8 @@ void mark_serving(grpc::Server& server) {
                            v1::SessionService::service_full_name(),
                            v1::BufferService::service_full_name(),
                            v1::BitstreamService::service_full_name(),
-                           v1::ClockService::service_full_name()}) {
+                           v1::ClockService::service_full_name(),
+                           v1::PairingService::service_full_name()}) {
     health->SetServingStatus(name, true);
   }
 }

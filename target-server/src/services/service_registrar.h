@@ -5,11 +5,13 @@
 #include <grpcpp/grpcpp.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 #include "backends/backend.h"
 #include "core/authorizer.h"
 #include "core/bitstream_cache.h"
+#include "core/pairing.h"
 
 namespace pynq_remote {
 
@@ -22,6 +24,9 @@ struct ServiceOptions {
   std::shared_ptr<BitstreamCache> bitstream_cache;
   // Who may call what; open (every caller an operator) by default.
   std::shared_ptr<const Authorizer> authorizer = Authorizer::open();
+  // While unpaired: the pairing state, and what to do once paired.
+  std::shared_ptr<Pairing> pairing;
+  std::function<void()> on_paired;
 };
 
 // Keeps the service objects alive as long as the server that uses them.

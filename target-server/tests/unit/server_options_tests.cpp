@@ -23,7 +23,7 @@ std::string option_error(const std::vector<std::string>& args) {
 }
 
 TEST(ServerOptionsTests, NoArguments_LinuxDefaults) {
-  const ServerOptions options = parse_server_options({});
+  const ServerOptions options = parse_server_options({"--insecure"});
   EXPECT_EQ(options.backend, BackendKind::kLinux);
   EXPECT_EQ(options.listen, "0.0.0.0:7967");
   EXPECT_EQ(options.config, "");
@@ -70,15 +70,15 @@ TEST(ServerOptionsTests, BadArguments_ErrorNamesOption) {
 }
 
 TEST(ServerOptionsTests, SessionMemoryLimit_DecimalOrHex) {
-  EXPECT_FALSE(parse_server_options({}).session_memory_limit.has_value());
-  EXPECT_EQ(parse_server_options({"--session-memory-limit", "1048576"})
+  EXPECT_FALSE(parse_server_options({"--insecure"}).session_memory_limit.has_value());
+  EXPECT_EQ(parse_server_options({"--insecure", "--session-memory-limit", "1048576"})
                 .session_memory_limit,
             1048576u);
-  EXPECT_EQ(parse_server_options({"--session-memory-limit=0x10000000"})
+  EXPECT_EQ(parse_server_options({"--insecure", "--session-memory-limit=0x10000000"})
                 .session_memory_limit,
             0x10000000u);
   EXPECT_EQ(
-      parse_server_options({"--session-memory-limit=0"}).session_memory_limit,
+      parse_server_options({"--insecure", "--session-memory-limit=0"}).session_memory_limit,
       0u);
   EXPECT_EQ(option_error({"--session-memory-limit", "1G"}),
             "--session-memory-limit: expected a number of bytes (decimal or "
@@ -91,11 +91,11 @@ TEST(ServerOptionsTests, SessionMemoryLimit_DecimalOrHex) {
 
 TEST(ServerOptionsTests, Carveout_BaseAndSize_Parsed) {
   const ServerOptions options =
-      parse_server_options({"--carveout", "0x60000000:0x20000000"});
+      parse_server_options({"--insecure", "--carveout", "0x60000000:0x20000000"});
   ASSERT_TRUE(options.carveout.has_value());
   EXPECT_EQ(options.carveout->base, 0x60000000u);
   EXPECT_EQ(options.carveout->size, 0x20000000u);
-  EXPECT_EQ(parse_server_options({"--carveout=4096:8192"}).carveout->size,
+  EXPECT_EQ(parse_server_options({"--insecure", "--carveout=4096:8192"}).carveout->size,
             8192u);
 }
 
@@ -127,12 +127,12 @@ namespace pynq_remote {
 namespace {
 
 TEST(ServerOptionsTests, CacheOptions_DefaultsPerBackend) {
-  const ServerOptions on_linux = parse_server_options({});
+  const ServerOptions on_linux = parse_server_options({"--insecure"});
   EXPECT_EQ(on_linux.cache_dir, kDefaultLinuxCacheDir);
   EXPECT_EQ(on_linux.cache_bytes, kDefaultBitstreamCacheBytes);
   EXPECT_EQ(parse_server_options({"--backend=sim"}).cache_dir, "");
   const ServerOptions given = parse_server_options(
-      {"--cache-dir", "/tmp/cache", "--cache-bytes=0x100000"});
+      {"--insecure", "--cache-dir", "/tmp/cache", "--cache-bytes=0x100000"});
   EXPECT_EQ(given.cache_dir, "/tmp/cache");
   EXPECT_EQ(given.cache_bytes, 0x100000u);
 }
@@ -152,6 +152,47 @@ TEST(ServerOptionsTests, CacheOptions_Bad_OptionError) {
             "got '1M'");
   EXPECT_EQ(error({"--cache-bytes=100"}),
             "--cache-bytes: expected at least 4096 bytes, got '100'");
+}
+
+TEST(ServerOptionsTests, NetworkWithoutCredentials_Refused) {
+  EXPECT_EQ(option_error({}),
+            "refusing to serve 0.0.0.0:7967 without credentials: give "
+            "--tls-cert and --tls-key with --client-ca and/or --tokens (see "
+            "'pynq-remote pki'), or --insecure to let anyone on the network "
+            "control this board");
+  // TLS alone authenticates nobody; tokens alone would travel in clear.
+  EXPECT_THAT(option_error({"--tls-cert=s.pem", "--tls-key=s.key"}),
+              HasSubstr("refusing to serve"));
+  EXPECT_THAT(option_error({"--tokens=t"}), HasSubstr("refusing to serve"));
+}
+
+TEST(ServerOptionsTests, NetworkWithCredentials_Accepted) {
+  const ServerOptions options = parse_server_options(
+      {"--tls-cert=s.pem", "--tls-key=s.key", "--client-ca=ca.pem",
+       "--tokens=t", "--max-call-rate=50"});
+  EXPECT_EQ(options.tls_cert, "s.pem");
+  EXPECT_EQ(options.client_ca, "ca.pem");
+  EXPECT_EQ(options.tokens, "t");
+  EXPECT_EQ(options.max_call_rate, 50);
+  EXPECT_FALSE(options.insecure);
+}
+
+TEST(ServerOptionsTests, Loopback_NeedsNoCredentials) {
+  EXPECT_NO_THROW(parse_server_options({"--listen=127.0.0.1:0"}));
+  EXPECT_NO_THROW(parse_server_options({"--listen=localhost:7967"}));
+  EXPECT_NO_THROW(parse_server_options({"--listen=[::1]:7967", "--tokens=t"}));
+}
+
+TEST(ServerOptionsTests, SecurityOptions_Inconsistent_OptionError) {
+  EXPECT_EQ(option_error({"--listen=127.0.0.1:0", "--tls-cert=s.pem"}),
+            "--tls-cert and --tls-key go together");
+  EXPECT_EQ(option_error({"--listen=127.0.0.1:0", "--client-ca=ca.pem"}),
+            "--client-ca: client certificates need TLS (--tls-cert, "
+            "--tls-key)");
+  EXPECT_EQ(option_error({"--insecure", "--tokens=t"}),
+            "--insecure cannot be combined with credentials");
+  EXPECT_EQ(option_error({"--insecure", "--max-call-rate=fast"}),
+            "--max-call-rate: expected calls per second, got 'fast'");
 }
 
 }  // namespace

@@ -1,0 +1,99 @@
+"""Credentials for device channels, from the config file and the environment.
+
+The config file is ``$PYNQ_REMOTE_CONFIG``, else
+``~/.config/pynq-remote/config.yaml``::
+
+    identity:                 # this client's certificate (pynq-remote pki init)
+      ca: ~/.config/pynq-remote/pki/ca.pem
+      cert: ~/.config/pynq-remote/pki/client.pem
+      key: ~/.config/pynq-remote/pki/client.key
+    devices:                  # boards reached with TLS (pynq-remote pair)
+      "192.168.1.10:7967": {tls: true}
+      "lab-board:7967": {tls: true, token_file: ~/.config/pynq-remote/lab.token}
+
+Environment variables win over the file, for every device:
+``PYNQ_REMOTE_TLS=1`` (TLS with the identity), ``PYNQ_REMOTE_CA``,
+``PYNQ_REMOTE_CERT``, ``PYNQ_REMOTE_KEY`` (PEM files) and
+``PYNQ_REMOTE_TOKEN`` (a bearer token).
+"""
+
+import dataclasses
+import os
+from pathlib import Path
+from typing import Optional
+
+import yaml
+
+from .errors import PynqRemoteUserError
+
+CONFIG_ENV = "PYNQ_REMOTE_CONFIG"
+
+
+@dataclasses.dataclass(frozen=True)
+class Credentials:
+    """What a channel to one device presents. ``repr`` hides the secrets."""
+
+    tls: bool = False
+    ca: Optional[bytes] = dataclasses.field(default=None, repr=False)
+    cert: Optional[bytes] = dataclasses.field(default=None, repr=False)
+    key: Optional[bytes] = dataclasses.field(default=None, repr=False)
+    token: Optional[str] = dataclasses.field(default=None, repr=False)
+
+
+def config_dir():
+    base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(base) / "pynq-remote"
+
+
+def config_path():
+    return Path(os.environ.get(CONFIG_ENV) or config_dir() / "config.yaml")
+
+
+def load_config(path=None):
+    """The config file as a dict; ``{}`` when there is none."""
+    path = Path(path) if path else config_path()
+    try:
+        config = yaml.safe_load(path.read_text()) or {}
+    except FileNotFoundError:
+        return {}
+    except (OSError, yaml.YAMLError) as error:
+        raise PynqRemoteUserError(f"{path}: cannot read the config: {error}") from None
+    if not isinstance(config, dict):
+        raise PynqRemoteUserError(f"{path}: the config must be a mapping")
+    return config
+
+
+def save_config(config, path=None):
+    path = Path(path) if path else config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
+
+
+def _read(path, what):
+    path = Path(path).expanduser()
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise PynqRemoteUserError(f"{what} {path}: cannot read: {error.strerror}") from None
+
+
+def credentials_for(address):
+    """The ``Credentials`` for ``host:port`` from the config file and environment."""
+    config = load_config()
+    device = (config.get("devices") or {}).get(address) or {}
+    identity = config.get("identity") or {}
+    tls = os.environ.get("PYNQ_REMOTE_TLS", "") == "1" or bool(device.get("tls"))
+    token = os.environ.get("PYNQ_REMOTE_TOKEN")
+    if token is None and device.get("token_file"):
+        token = _read(device["token_file"], "token file").decode().strip()
+    if not tls:
+        return Credentials(token=token)
+    files = {name: os.environ.get(f"PYNQ_REMOTE_{name.upper()}") or identity.get(name)
+             for name in ("ca", "cert", "key")}
+    if not files["ca"]:
+        raise PynqRemoteUserError(
+            f"TLS to {address} needs the CA that signed its certificate: run "
+            f"'pynq-remote pki init' or set PYNQ_REMOTE_CA")
+    pems = {name: _read(path, f"TLS {name}") if path else None
+            for name, path in files.items()}
+    return Credentials(tls=True, token=token, **pems)

@@ -1,0 +1,103 @@
+"""Pairing a fresh board with this host's CA (``pynq-remote pair``).
+
+An unpaired board serves TLS with a throw-away certificate and prints a code
+``FINGERPRINT-SECRET``: the first 8 hex digits of that certificate's sha256,
+and 6 digits only its console shows. The host checks the fingerprint (it
+reached that board), proves the secret, signs the key the board makes with
+its CA, and records the board as a TLS device. The board's key never leaves
+it; the CA's key never leaves the host.
+"""
+
+import ipaddress
+import re
+import ssl
+import time
+
+import grpc
+from cryptography import x509
+
+from . import addresses
+from .credentials import load_config, save_config
+from .device import connect
+from .errors import ConnectionFailed, PynqRemoteUserError, from_rpc_error
+from .pki import CertificateAuthority, cert_pem, fingerprint
+from .v1 import pairing_pb2, pairing_pb2_grpc
+
+CODE_PATTERN = re.compile(r"^([0-9a-f]{8})-([0-9]{6})$")
+PAIRING_SERVER_NAME = "pynq-remote-pairing"
+RECONNECT_TIMEOUT_S = 15.0
+
+
+def _board_certificate(address):
+    host, _, port = address.rpartition(":")
+    try:
+        pem = ssl.get_server_certificate((host.strip("[]"), int(port)), timeout=10)
+    except (OSError, ssl.SSLError) as error:
+        raise ConnectionFailed(f"cannot reach {address} over TLS to pair: {error}") from None
+    return pem.encode()
+
+
+def _check_fingerprint(address, pem, expected):
+    got = fingerprint(x509.load_pem_x509_certificate(pem))
+    if not got.startswith(expected):
+        raise PynqRemoteUserError(
+            f"{address} presents a certificate with fingerprint {got[:8]}, not {expected} "
+            f"as in the code: this is not the board that printed it (or the code is "
+            f"mistyped)")
+
+
+def _host_name(address):
+    host = address.rpartition(":")[0].strip("[]")
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        return host
+
+
+def pair(address, code, ca=None):
+    """Pairs the board at ``address`` using the ``code`` it printed; returns
+    its ``DeviceInfo`` over the new mutual-TLS connection."""
+    address = addresses.parse_address(address)
+    match = CODE_PATTERN.match(code.strip().lower())
+    if not match:
+        raise PynqRemoteUserError(f"{code!r} is not a pairing code: expected 8 hex digits, "
+                                  f"a dash and 6 digits, e.g. 3f9a2c71-482913")
+    ca = ca or CertificateAuthority()
+    ca.load()  # a clear error before touching the board when there is no CA
+    board_pem = _board_certificate(address)
+    _check_fingerprint(address, board_pem, match.group(1))
+    channel = grpc.secure_channel(
+        address, grpc.ssl_channel_credentials(root_certificates=board_pem),
+        options=[("grpc.ssl_target_name_override", PAIRING_SERVER_NAME)])
+    with channel:
+        stub = pairing_pb2_grpc.PairingServiceStub(channel)
+        try:
+            request = stub.BeginPairing(pairing_pb2.BeginPairingRequest(code=code), timeout=30)
+            csr = x509.load_pem_x509_csr(request.certificate_request.encode())
+            if not csr.is_signature_valid:
+                raise PynqRemoteUserError(f"{address} sent an invalid certificate request")
+            host = _host_name(address)
+            cert = ca.sign(x509.Name([x509.NameAttribute(x509.oid.NameOID.COMMON_NAME, host)]),
+                           csr.public_key(), "server", hosts=(host,))
+            stub.CompletePairing(pairing_pb2.CompletePairingRequest(
+                code=code, certificate=cert_pem(cert).decode(),
+                client_ca=ca.ca_pem().decode()), timeout=30)
+        except grpc.RpcError as error:
+            raise from_rpc_error(error, address) from None
+    config = load_config()
+    config.setdefault("devices", {})[address] = {"tls": True}
+    save_config(config)
+    return _wait_for_tls(address)
+
+
+def _wait_for_tls(address):
+    """The board restarts serving with mutual TLS; wait until it answers."""
+    deadline = time.monotonic() + RECONNECT_TIMEOUT_S
+    while True:
+        try:
+            with connect(address) as device:
+                return device.info()
+        except ConnectionFailed:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
