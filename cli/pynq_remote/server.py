@@ -63,18 +63,20 @@ class LocalServer:
     """A server process on this machine; ``start()`` returns its ``host:port``.
 
     The default ``listen`` of ``127.0.0.1:0`` lets the server pick a free port.
+    The server's log goes to ``stderr`` (a file; default: this process's).
     """
 
     def __init__(self, listen="127.0.0.1:0", backend="sim", config=None,
-                 log_level="warning", extra_args=(), ready_timeout=30.0):
+                 log_level="warning", extra_args=(), ready_timeout=30.0, stderr=None):
         self.command = server_command(listen, backend, config, log_level, extra_args)
+        self.stderr = stderr
         self.ready_timeout = ready_timeout
         self.process = None
         self.address = None
 
     def start(self):
         self.process = subprocess.Popen(self.command, stdout=subprocess.PIPE,
-                                        text=True)
+                                        stderr=self.stderr, text=True)
         line = self._ready_line()
         if not line.startswith(READY_PREFIX):
             self.stop()

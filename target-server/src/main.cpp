@@ -129,8 +129,9 @@ sigset_t block_shutdown_signals() {
 
 // Serves until a signal: SIGINT or SIGTERM end the server (0 is returned),
 // SIGHUP (sent by a completed pairing) makes it serve again with the
-// credentials reloaded (kServeAgain).
-int serve(const ServerOptions& options, const Board& board,
+// credentials reloaded (kServeAgain) on the port bound the first time,
+// which `options` then holds.
+int serve(ServerOptions& options, const Board& board,
           const sigset_t& signals) {
   Security security = make_security(options);
   ServiceOptions services_options = board.services;
@@ -155,12 +156,12 @@ int serve(const ServerOptions& options, const Board& board,
     return kExitFailure;
   }
   mark_serving(*server);
+  options.listen = bound_address(options.listen, port);
   log_info("serving board '" + description.board + "' (" +
            description.platform + ") with the " + description.backend +
            " backend");
-  log_security(options, security, bound_address(options.listen, port));
-  std::printf("pynq-remote-server listening on %s\n",
-              bound_address(options.listen, port).c_str());
+  log_security(options, security, options.listen);
+  std::printf("pynq-remote-server listening on %s\n", options.listen.c_str());
   std::fflush(stdout);
 
   int signal_number = 0;
