@@ -8,6 +8,7 @@ socket, logged to a file. A state file in the run folder lets
 """
 
 import dataclasses
+import itertools
 import json
 import os
 import pathlib
@@ -55,7 +56,7 @@ def run_dir():
     runtime = os.environ.get("XDG_RUNTIME_DIR")
     if runtime:
         return pathlib.Path(runtime) / "pynq-remote-emulate"
-    from .build import cache_dir
+    from .artifacts import cache_dir
     return cache_dir() / "run"
 
 
@@ -144,7 +145,7 @@ def stop_running(folder=None, timeout=10.0):
 
 
 class Emulator:
-    """One QEMU process booting ``artifacts`` (see ``build.build``)."""
+    """One QEMU process booting ``artifacts`` (see ``artifacts.build``)."""
 
     def __init__(self, artifacts, folder=None, memory_mib=DEFAULT_MEMORY_MIB,
                  carveout_mib=DEFAULT_CARVEOUT_MIB, cpus=2,
@@ -204,12 +205,7 @@ class Emulator:
         """Boots QEMU and waits until the server's health service answers;
         returns the ``host:port`` to use. QEMU runs daemonized: it outlives
         this process unless ``stop()`` (or ``stop_running()``) ends it."""
-        host.require("booting the emulated target", tools=host.BOOT_TOOLS)
-        running = read_state(self.folder)
-        if running is not None:
-            raise AlreadyRunning(
-                f"an emulated target is already running at {running.address} (QEMU pid "
-                f"{running.pid}); stop it with `pynq-remote emulate --stop`")
+        self.check_not_running()
         self.folder.mkdir(parents=True, exist_ok=True)
         pidfile, qemu_log = self.folder / "qemu.pid", self.folder / "qemu.log"
         for stale in (self.console_socket, self.console_log, pidfile):
@@ -241,6 +237,16 @@ class Emulator:
             self.state, boot_seconds=round(time.monotonic() - started, 2))
         self._save_state()
         return self.state.address
+
+    def check_not_running(self):
+        """Raises ``MissingHostPackages`` without QEMU, ``AlreadyRunning`` when
+        a target runs from this folder."""
+        host.require("booting the emulated target", tools=host.BOOT_TOOLS)
+        running = read_state(self.folder)
+        if running is not None:
+            raise AlreadyRunning(
+                f"an emulated target is already running at {running.address} (QEMU pid "
+                f"{running.pid}); stop it with `pynq-remote emulate --stop`")
 
     def _save_state(self):
         path = self.folder / STATE_FILE
@@ -291,41 +297,54 @@ class Emulator:
     def console(self, command, timeout=30.0):
         """Runs ``command`` in the target's root shell on its serial console;
         returns what it printed and its exit status."""
-        self._console_seq += 1
-        seq = self._console_seq
-        # The shell echoes what we type: the markers are built by printf, so
-        # they appear whole only in its output.
-        line = (f"printf '%s_%s\\n' BEGIN {seq}; {command}; "
-                f"printf '%s_%s:%s\\n' END {seq} $?\n")
-        end = re.compile(rb"\nEND_%d:(\d+)\r?\n" % seq)
-        with socket.socket(socket.AF_UNIX) as console:
-            console.settimeout(timeout)
-            console.connect(str(self.console_socket))
-            console.sendall(b"\n" + line.encode())
-            received = b""
-            deadline = time.monotonic() + timeout
-            while not end.search(received):
-                if time.monotonic() > deadline:
-                    raise EmulatorError(f"no answer on the serial console to {command!r} "
-                                        f"within {timeout:.0f} s")
-                try:
-                    chunk = console.recv(65536)
-                except socket.timeout:
-                    continue
-                if not chunk:
-                    raise EmulatorError("the serial console closed")
-                received += chunk
-        text = received.replace(b"\r", b"")
-        match = end.search(text)
-        begin = text.rfind(b"\nBEGIN_%d\n" % seq, 0, match.start() + 1)
-        output = text[begin + len(b"\nBEGIN_%d\n" % seq):match.start() + 1] if begin >= 0 else b""
-        return output.decode(errors="replace"), int(match.group(1))
+        return run_on_console(self.console_socket, command, timeout)
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
         self.stop()
+
+
+_console_calls = itertools.count(1)
+
+
+def run_on_console(console_socket, command, timeout=30.0):
+    """Runs ``command`` in the root shell on the serial console behind
+    ``console_socket``; returns ``(output, exit status)``."""
+    marker = f"{os.getpid()}_{next(_console_calls)}"
+    # The shell echoes what is typed: printf builds the markers, so they
+    # appear whole only in its output.
+    line = (f"printf '%s_%s\\n' BEGIN {marker}; {command}; "
+            f"printf '%s_%s:%s\\n' END {marker} $?\n")
+    begin = f"\nBEGIN_{marker}\n".encode()
+    end = re.compile(rb"\nEND_" + marker.encode() + rb":(\d+)\n")
+    received = b""
+    deadline = time.monotonic() + timeout
+    with socket.socket(socket.AF_UNIX) as console:
+        console.settimeout(0.5)
+        try:
+            console.connect(str(console_socket))
+        except OSError as error:
+            raise EmulatorError(f"cannot open the serial console {console_socket}: "
+                                f"{error.strerror}") from None
+        console.sendall(b"\n" + line.encode())
+        while not end.search(received.replace(b"\r", b"")):
+            if time.monotonic() > deadline:
+                raise EmulatorError(f"no answer on the serial console to {command!r} "
+                                    f"within {timeout:.0f} s")
+            try:
+                chunk = console.recv(65536)
+            except socket.timeout:
+                continue
+            if not chunk:
+                raise EmulatorError("the serial console closed")
+            received += chunk
+    text = received.replace(b"\r", b"")
+    match = end.search(text)
+    start = text.rfind(begin, 0, match.start() + 1)
+    output = text[start + len(begin):match.start() + 1] if start >= 0 else b""
+    return output.decode(errors="replace"), int(match.group(1))
 
 
 def _last_line(path):
