@@ -44,17 +44,19 @@ def emulate(ctx, stop, background, **options):
     status = Console(stderr=True).status("starting")
     with status:
         emulator = emulation.boot(progress=status.update, **options)
+    _show_ready(ctx, emulator, background)
+    if background:
+        return
+    # SIGTERM stops the target as Ctrl-C does.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
-        _show_ready(ctx, emulator, background)
-        if background:
-            return
-        # SIGTERM stops the target as Ctrl-C does.
-        signal.signal(signal.SIGTERM, _interrupt)
         emulator.wait()
         click.echo("the emulated target stopped", err=True)
     except KeyboardInterrupt:
         emulator.stop()
         click.echo("stopped the emulated target", err=True)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _interrupt(*_):

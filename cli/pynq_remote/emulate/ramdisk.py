@@ -57,7 +57,8 @@ def needed_libraries(binary, search_dirs=LIBRARY_DIRS, machine=elf.EM_AARCH64):
             if found is None:
                 raise LibraryNotFound(
                     f"{soname} (needed by {user.name}) is in none of "
-                    f"{', '.join(dirs + list(search_dirs))}: is its arm64 package installed?")
+                    f"{', '.join(map(str, dirs + list(search_dirs)))}: is its arm64 package "
+                    "installed?")
             libraries[soname] = found
             pending.append((found, elf.read_elf(found.read_bytes(), str(found))))
     return interpreter, libraries
