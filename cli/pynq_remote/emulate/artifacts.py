@@ -7,8 +7,10 @@ import dataclasses
 import hashlib
 import os
 import pathlib
+import re
 import shutil
 import subprocess
+import tempfile
 
 from ..errors import PynqRemoteUserError, ServerNotFound
 from . import host, packages, ramdisk
@@ -64,12 +66,20 @@ def target_server(cache, progress=_no_progress):
         raise ServerNotFound(f"no aarch64 pynq-remote-server: set {TARGET_SERVER_ENV} "
                              "(this installation has no source tree to build it from)")
     host.require("cross-building the server", tools=host.BUILD_TOOLS, files=host.BUILD_FILES)
-    progress("cross-building pynq-remote-server for aarch64")
+    step = "cross-building pynq-remote-server for aarch64"
+    progress(step)
     log = pathlib.Path(cache) / "logs" / "cross-build.log"
     log.parent.mkdir(parents=True, exist_ok=True)
-    with open(log, "wb") as out:
-        code = subprocess.call([str(CROSS_BUILD_SCRIPT)], stdout=out,
-                               stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    with open(log, "w") as out:
+        build = subprocess.Popen([str(CROSS_BUILD_SCRIPT)], stdout=subprocess.PIPE,
+                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                 text=True, errors="replace")
+        for line in build.stdout:
+            out.write(line)
+            percent = re.match(r"\[\s*(\d+)%\]", line)
+            if percent:
+                progress(f"{step} ({percent.group(1)}%)")
+        code = build.wait()
     if code != 0 or not CROSS_BUILT_SERVER.is_file():
         raise BuildFailed(f"cross-building the server failed (exit code {code}); see {log}")
     return CROSS_BUILT_SERVER
@@ -86,24 +96,24 @@ def stripped(server, cache):
     if strip is None:
         return pathlib.Path(server)
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name("pynq-remote-server.partial")
-    result = subprocess.run([strip, "--strip-all", "-o", str(partial), str(server)],
-                            capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise BuildFailed(f"stripping {server} failed: {result.stderr.strip()}")
-    partial.rename(target)
+    with tempfile.TemporaryDirectory(dir=target.parent) as staging:
+        partial = pathlib.Path(staging) / target.name
+        result = subprocess.run([strip, "--strip-all", "-o", str(partial), str(server)],
+                                capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            raise BuildFailed(f"stripping {server} failed: {result.stderr.strip()}")
+        partial.replace(target)
     return target
 
 
 def build(cache=None, progress=_no_progress):
     """Builds (or finds in the cache) everything the emulated target boots."""
-    cache = pathlib.Path(cache) if cache else cache_dir()
+    cache = (pathlib.Path(cache) if cache else cache_dir()).absolute()
     cache.mkdir(parents=True, exist_ok=True)
     server = stripped(target_server(cache, progress), cache)
     progress("fetching the Debian arm64 kernel and busybox")
     busybox = packages.busybox(cache)
     kernel = packages.kernel(cache)
-    host.require("the RAM-disk", files=host.RUNTIME_FILES)
     entries = ramdisk.plan(server, busybox, kernel)
     key = ramdisk.key(entries, kernel.release)
     folder = cache / "ramdisks" / key[:16]

@@ -156,14 +156,14 @@ class Emulator:
         if carveout_mib < 1:
             raise EmulatorError("the carve-out needs at least 1 MiB")
         self.artifacts = artifacts
-        self.folder = pathlib.Path(folder or run_dir())
+        # Absolute: daemonized QEMU changes to /.
+        self.folder = pathlib.Path(folder or run_dir()).absolute()
         self.memory_mib = memory_mib
         self.carveout_mib = carveout_mib
         self.cpus = cpus
         self.boot_timeout = boot_timeout
         self.pid = None
         self.state = None
-        self._console_seq = 0
 
     @property
     def carveout(self):
@@ -212,13 +212,16 @@ class Emulator:
             stale.unlink(missing_ok=True)
         progress("booting the emulated target (qemu-system-aarch64 -M virt, TCG)")
         started = time.monotonic()
-        port = free_port()
-        with open(qemu_log, "wb") as log:
-            # QEMU's first process exits once the machine is set up.
-            code = subprocess.call(
-                self.command(port) + ["-daemonize", "-pidfile", str(pidfile)],
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True)
+        for _ in range(3):  # the free port may be taken before QEMU binds it
+            port = free_port()
+            with open(qemu_log, "wb") as log:
+                # QEMU's first process exits once the machine is set up.
+                code = subprocess.call(
+                    self.command(port) + ["-daemonize", "-pidfile", str(pidfile)],
+                    stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                    start_new_session=True)
+            if code == 0 or "host forwarding" not in _last_line(qemu_log):
+                break
         if code != 0 or not pidfile.is_file():
             raise EmulatorError(f"QEMU did not start (exit code {code}): "
                                 f"{_last_line(qemu_log)}")

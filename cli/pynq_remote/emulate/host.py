@@ -25,9 +25,6 @@ BUILD_FILES = [
     (f"{ARM64_LIBDIR}/pkgconfig/protobuf.pc", "libprotobuf-dev:arm64"),
     (f"{ARM64_LIBDIR}/pkgconfig/libcrypto.pc", "libssl-dev:arm64"),
 ]
-# What the server needs at run time, to copy into the RAM-disk.
-RUNTIME_FILES = [(f"{ARM64_LIBDIR}/libgrpc++.so.1.51", "libgrpc++1.51:arm64")]
-
 
 class MissingHostPackages(PynqRemoteUserError):
     """Tools or files the emulated target needs are not on this machine."""

@@ -66,14 +66,13 @@ def busybox(cache_dir):
     if target.is_file():
         return target
     deb = fetch_deb(cache_dir, name, version)
-    with tempfile.TemporaryDirectory(dir=cache_dir) as staging:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent) as staging:
         unpack(deb, staging)
         binary = pathlib.Path(staging) / "bin" / "busybox"
         if elf.read_elf(binary.read_bytes(), str(binary)).interpreter:
             raise PackageError(f"{deb.name}: bin/busybox is not statically linked")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(binary, target.with_suffix(".partial"))
-        target.with_suffix(".partial").rename(target)
+        binary.replace(target)
     return target
 
 
@@ -105,8 +104,7 @@ def kernel(cache_dir, modules=NETWORK_MODULES):
                                "lib/modules/* folder")
         release = trees[0].name
         order = resolve_modules(trees[0], modules)
-        partial = folder.with_name(folder.name + ".partial")
-        shutil.rmtree(partial, ignore_errors=True)
+        partial = root / "result"
         (partial / "modules").mkdir(parents=True)
         shutil.copy2(images[0], partial / "vmlinuz")
         for relative in order:
@@ -114,8 +112,11 @@ def kernel(cache_dir, modules=NETWORK_MODULES):
         (partial / "release").write_text(release + "\n")
         (partial / "modules.order").write_text(
             "".join(pathlib.Path(r).name + "\n" for r in order))
-        shutil.rmtree(folder, ignore_errors=True)
-        partial.rename(folder)
+        try:
+            partial.rename(folder)
+        except OSError:  # another build was quicker: keep its folder
+            if not (folder / "modules.order").is_file():
+                raise
     return Kernel(folder)
 
 

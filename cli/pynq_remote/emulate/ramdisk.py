@@ -6,7 +6,9 @@ modules, and the init scripts in ``guest/``; written as a gzip-compressed
 import dataclasses
 import gzip
 import hashlib
+import os
 import pathlib
+import tempfile
 
 from ..errors import PynqRemoteUserError
 from . import elf
@@ -138,11 +140,12 @@ def archive(entries):
 def write(entries, path):
     """Writes the gzip-compressed archive to ``path`` (atomically); returns its size."""
     path = pathlib.Path(path)
-    partial = path.with_name(path.name + ".partial")
-    with open(partial, "wb") as raw:
+    # A name of its own, so that builds running side by side never mix.
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name,
+                                     delete=False) as raw:
         # mtime 0 and no file name: the same entries give the same bytes.
         with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0,
                            compresslevel=9) as compressed:
             compressed.write(archive(entries))
-    partial.rename(path)
+    os.replace(raw.name, path)
     return path.stat().st_size
