@@ -28,7 +28,9 @@ installed() {
 
 # apt-get download of the arm64 .debs also needs the arm64 package lists.
 arm64_lists_present() {
-    apt-cache policy busybox-static:arm64 2>/dev/null | grep -q 'Candidate: [0-9]'
+    local policy  # not piped into grep -q: pipefail would see apt-cache's SIGPIPE
+    policy=$(apt-cache policy busybox-static:arm64 2>/dev/null)
+    grep -q 'Candidate: [0-9]' <<<"$policy"
 }
 
 updated=false
