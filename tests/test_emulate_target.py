@@ -195,7 +195,8 @@ def test_figures(target, capsys):
     mmio_ms = statistics.median(times) * 1000
     with capsys.disabled():
         print(f"\nemulated target: healthy {target.state['boot_seconds']:.1f} s after QEMU "
-              f"started ({target.boot_wall_seconds:.1f} s with the cached build), "
+              f"started ({target.boot_wall_seconds:.1f} s from the CLI's start, "
+              "build included), "
               f"RAM-disk {initrd_bytes / 2**20:.1f} MiB gzip, server RSS "
               f"{rss_kib / 1024:.1f} MiB, MMIO read round trip {mmio_ms:.1f} ms "
               "(median of 100)")

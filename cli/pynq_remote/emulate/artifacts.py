@@ -89,7 +89,8 @@ def stripped(server, cache):
     """A copy of ``server`` without symbols, cached by content; the server
     itself when the cross binutils are missing."""
     data = pathlib.Path(server).read_bytes()
-    target = pathlib.Path(cache) / "servers" / hashlib.sha256(data).hexdigest()[:16] / "pynq-remote-server"
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    target = pathlib.Path(cache) / "servers" / digest / "pynq-remote-server"
     if target.is_file():
         return target
     strip = shutil.which("aarch64-linux-gnu-strip")
