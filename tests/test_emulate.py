@@ -333,6 +333,21 @@ def test_qemu_command_leaves_the_ram_above_mem_as_the_carveout_and_forwards_loop
     assert "virtio-net-pci,netdev=net0,romfile=" in command
 
 
+def test_a_server_that_keeps_exiting_is_reported_with_its_last_words(tmp_path):
+    log = tmp_path / "console.log"
+    exited = "pynq-remote-emulate: pynq-remote-server exited with status 2, restarting\n"
+    words = ("[info] bitstream cache: /var/cache/pynq-remote/bitstreams\n"
+             "pynq-remote-server: refusing to serve 0.0.0.0:7967 without credentials\n"
+             "Try 'pynq-remote-server --help'.\n")
+    log.write_text("pynq-remote-emulate: up, kernel 6.1.0-50-arm64\n" + (words + exited) * 2)
+    assert emulator.server_failure(log) is None  # twice may be bad luck
+    log.write_text(log.read_text() + words + exited)
+    assert emulator.server_failure(log) == (
+        "pynq-remote-server: refusing to serve 0.0.0.0:7967 without credentials")
+    assert (emulator.SERVER_EXITED + " with status $?") in (GUEST / "pynq-remote").read_text()
+    assert emulator.server_failure(tmp_path / "none.log") is None
+
+
 def test_too_little_memory_is_refused():
     with pytest.raises(emulator.EmulatorError, match="at least 128 MiB"):
         emulator.Emulator(None, memory_mib=64)

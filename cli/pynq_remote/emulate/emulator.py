@@ -33,6 +33,10 @@ DEFAULT_BOOT_TIMEOUT_S = 300.0
 QEMU = "qemu-system-aarch64"
 RUN_DIR_ENV = "PYNQ_REMOTE_EMULATE_RUN_DIR"
 STATE_FILE = "state.json"
+# What guest/pynq-remote prints each time the server exits; so many in a row
+# while booting means it cannot start.
+SERVER_EXITED = "pynq-remote-emulate: pynq-remote-server exited"
+MAX_SERVER_EXITS = 3
 
 
 class EmulatorError(PynqRemoteUserError):
@@ -264,6 +268,10 @@ class Emulator:
             if not _alive(self.pid):
                 raise EmulatorError(f"QEMU exited while booting: "
                                     f"{_last_line(self.console_log)}")
+            failure = server_failure(self.console_log)
+            if failure:
+                raise EmulatorError(f"the server on the emulated target keeps exiting: "
+                                    f"{failure} (see {self.console_log})")
             # A new channel each time: slirp accepts connections before the
             # guest listens, and a channel's reconnect backoff would grow.
             with channel.open_channel(self.state.address) as probe:
@@ -348,6 +356,21 @@ def run_on_console(console_socket, command, timeout=30.0):
     start = text.rfind(begin, 0, match.start() + 1)
     output = text[start + len(begin):match.start() + 1] if start >= 0 else b""
     return output.decode(errors="replace"), int(match.group(1))
+
+
+def server_failure(console_log):
+    """The server's last words when the console shows it exited
+    ``MAX_SERVER_EXITS`` times, else ``None``."""
+    try:
+        lines = pathlib.Path(console_log).read_text(errors="replace").splitlines()
+    except OSError:
+        return None
+    exits = [i for i, line in enumerate(lines) if SERVER_EXITED in line]
+    if len(exits) < MAX_SERVER_EXITS:
+        return None
+    before = [line.strip() for line in lines[exits[-2] + 1:exits[-1]]
+              if line.strip() and not line.startswith("Try ")]
+    return before[-1] if before else lines[exits[-1]].strip()
 
 
 def _last_line(path):
