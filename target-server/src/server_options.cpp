@@ -146,9 +146,10 @@ void apply(const std::string& name, const std::string& value,
     }
     options->max_call_rate = static_cast<double>(*rate);
   } else {  // --platform
-    if (!is_one_of(value, {"auto", "zynqmp", "zynq"})) {
-      throw OptionError("--platform: expected auto, zynqmp or zynq, got '" +
-                        value + "'");
+    if (!is_one_of(value, {"auto", "zynqmp", "zynq", "qemu-virt"})) {
+      throw OptionError(
+          "--platform: expected auto, zynqmp, zynq or qemu-virt, got '" +
+          value + "'");
     }
     options->platform = value;
   }
@@ -268,8 +269,9 @@ Options:
                        )") + PYNQ_REMOTE_DEFAULT_SIM_CONFIG + R"(
   --log-level LEVEL    error, warning, info or debug (default info)
   --mem-device PATH    linux: physical memory device (default /dev/mem)
-  --platform NAME      linux: auto, zynqmp or zynq; picks the built-in MMIO
-                       windows (default auto: from the device tree)
+  --platform NAME      linux: auto, zynqmp, zynq or qemu-virt; picks the
+                       built-in MMIO windows (default auto: from the device
+                       tree)
   --carveout BASE:SIZE linux: physical memory for DMA buffers, e.g.
                        0x60000000:0x20000000; memory the kernel does not
                        manage (mem= or a no-map reserved-memory node),

@@ -167,6 +167,7 @@ FpgaStatus LinuxBackend::fpga_state() const {
 }
 
 FpgaStatus LinuxBackend::program(const ProgramRequest& request) {
+  require_fpga_manager(paths_);
   check_design_windows(request.windows);
   for (const DesignWindow& window : request.windows) {
     check_inside_apertures(window, apertures_);

@@ -74,6 +74,15 @@ void check_inside_apertures(const DesignWindow& window,
                         " bytes) lies outside the PL apertures of this board");
 }
 
+void require_fpga_manager(const LinuxPaths& paths) {
+  if (::access(paths.fpga_manager_state.c_str(), F_OK) == 0) return;
+  const std::string manager = paths.fpga_manager_state.substr(
+      0, paths.fpga_manager_state.rfind('/'));
+  throw StatusError(grpc::StatusCode::FAILED_PRECONDITION,
+                    "this board has no FPGA manager (" + manager +
+                        " is missing), so it cannot load bitstreams");
+}
+
 void load_bitstream(const LinuxPaths& paths, const std::string& firmware_dir,
                     const ProgramRequest& request) {
   set_firmware_dir(paths, firmware_dir);

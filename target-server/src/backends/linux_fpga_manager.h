@@ -17,6 +17,10 @@ namespace pynq_remote {
 void check_inside_apertures(const DesignWindow& window,
                             const MmioWindows& apertures);
 
+// FAILED_PRECONDITION unless the FPGA manager's state file exists: boards
+// without programmable logic (the emulated target) cannot load bitstreams.
+void require_fpga_manager(const LinuxPaths& paths);
+
 // Points the firmware search path at `firmware_dir`, writes the flags and
 // the file name, then requires the manager to report "operating".
 // FAILED_PRECONDITION otherwise, with the errno text and the manager state.

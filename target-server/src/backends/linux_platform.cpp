@@ -46,15 +46,18 @@ std::string detect_platform(const LinuxPaths& paths) {
   for (const std::string& entry : split_nul(*compatible)) {
     if (entry == "xlnx,zynqmp") return "zynqmp";
     if (entry == "xlnx,zynq-7000") return "zynq";
+    if (entry == "linux,dummy-virt") return "qemu-virt";
   }
   return "";
 }
 
 std::string detect_board(const LinuxPaths& paths) {
-  for (const char* name : {"/chosen/pynq_board", "/model"}) {
-    const auto text = read_text(paths.device_tree + name);
-    if (text && !trim_end(*text).empty()) return trim_end(*text);
-  }
+  const auto chosen = read_text(paths.device_tree + "/chosen/pynq_board");
+  if (chosen && !trim_end(*chosen).empty()) return trim_end(*chosen);
+  // QEMU's virt machine repeats its compatible string as its model.
+  if (detect_platform(paths) == "qemu-virt") return "QEMU virt";
+  const auto model = read_text(paths.device_tree + "/model");
+  if (model && !trim_end(*model).empty()) return trim_end(*model);
   return "unknown";
 }
 
@@ -67,6 +70,12 @@ std::vector<MmioWindow> platform_windows(const std::string& platform) {
   if (platform == "zynq") {
     return {{"m_axi_gp0", 0x40000000, 0x40000000},
             {"m_axi_gp1", 0x80000000, 0x40000000}};
+  }
+  if (platform == "qemu-virt") {
+    // The 32 virtio-mmio transports of QEMU's virt machine (0x200 bytes
+    // each). The emulated target's NIC sits on PCI, so no driver claims
+    // them and /dev/mem may map them; each answers its magic 0x74726976.
+    return {{"virtio_mmio", 0x0a000000, 0x4000}};
   }
   return {};
 }

@@ -28,14 +28,17 @@ struct LinuxPaths {
 // The name of the server's overlay entry under LinuxPaths::overlays.
 constexpr char kOverlayEntry[] = "pynq-remote";
 
-// "zynqmp" or "zynq" from the device tree's root compatible strings; empty
-// when they name neither or cannot be read.
+// "zynqmp", "zynq" or "qemu-virt" (QEMU's `-M virt`, the emulated target)
+// from the device tree's root compatible strings; empty when they name none
+// or cannot be read.
 std::string detect_platform(const LinuxPaths& paths);
 
-// chosen/pynq_board, else model, else "unknown".
+// chosen/pynq_board, else model, else "QEMU virt" on qemu-virt, else
+// "unknown".
 std::string detect_board(const LinuxPaths& paths);
 
-// The PL apertures of `platform` ("zynqmp" or "zynq"); empty otherwise.
+// The PL apertures of `platform` ("zynqmp" or "zynq"), the virtio-mmio
+// transports on "qemu-virt"; empty otherwise.
 std::vector<MmioWindow> platform_windows(const std::string& platform);
 
 // Maps a Linux FPGA manager state string ("operating", "write init", ...).

@@ -197,8 +197,20 @@ TEST_F(LinuxBackendTest, AutoPlatform_Zynq7000Compatible_BuiltInWindows) {
   EXPECT_EQ(backend.windows()->find(0x3FFFFFFC, 4), nullptr);
 }
 
-TEST_F(LinuxBackendTest, AutoPlatform_UnknownCompatible_NoWindows) {
+TEST_F(LinuxBackendTest, AutoPlatform_QemuVirt_VirtioMmioWindow) {
   dir_.write("device-tree/compatible", dt_strings({"linux,dummy-virt"}));
+  dir_.write("device-tree/model", dt_strings({"linux,dummy-virt"}));
+  LinuxBackend backend(options_);
+  EXPECT_EQ(backend.description().platform, "qemu-virt");
+  EXPECT_EQ(backend.description().board, "QEMU virt");
+  EXPECT_NE(backend.windows()->find(0x0a000000, 4), nullptr);
+  EXPECT_NE(backend.windows()->find(0x0a003ffc, 4), nullptr);
+  EXPECT_EQ(backend.windows()->find(0x0a004000, 4), nullptr);
+  EXPECT_EQ(backend.windows()->find(0x09fffffc, 4), nullptr);
+}
+
+TEST_F(LinuxBackendTest, AutoPlatform_UnknownCompatible_NoWindows) {
+  dir_.write("device-tree/compatible", dt_strings({"acme,unknown-board"}));
   LinuxBackend backend(options_);
   EXPECT_EQ(backend.description().platform, "unknown");
   EXPECT_EQ(backend.description().board, "unknown");

@@ -102,6 +102,19 @@ TEST_F(LinuxProgramTest, Program_NoFpgaManager_FailedPreconditionWithErrno) {
   EXPECT_THAT(message, HasSubstr("(manager state 'operating')"));
 }
 
+TEST_F(LinuxProgramTest, Program_BoardWithoutFpgaManager_SaysSoFirst) {
+  std::filesystem::remove_all(dir_.path() / "fpga0");
+  LinuxBackend backend(options_);
+  ProgramRequest ddr = request();
+  ddr.windows = {{"ddr", 0x00000000, 0x10000, ""}};  // also outside
+  const std::string message = expect_status(
+      grpc::StatusCode::FAILED_PRECONDITION, [&] { backend.program(ddr); });
+  EXPECT_EQ(message, "this board has no FPGA manager (" +
+                         (dir_.path() / "fpga0").string() +
+                         " is missing), so it cannot load bitstreams");
+  EXPECT_EQ(file_text(options_.paths.firmware_search_path), "\n");
+}
+
 TEST_F(LinuxProgramTest, Program_WindowOutsideApertures_InvalidArgument) {
   LinuxBackend backend(options_);
   ProgramRequest ddr = request();

@@ -50,6 +50,11 @@ TEST(ServerOptionsTests, EveryOption_BothSpellings_Parsed) {
   EXPECT_EQ(options.platform, "zynq");
 }
 
+TEST(ServerOptionsTests, Platform_QemuVirt_Accepted) {
+  EXPECT_EQ(parse_server_options({"--platform", "qemu-virt"}).platform,
+            "qemu-virt");
+}
+
 TEST(ServerOptionsTests, Help_SetsHelp) {
   EXPECT_TRUE(parse_server_options({"--listen", "x:1", "--help"}).help);
   EXPECT_THAT(server_usage(), HasSubstr("--listen HOST:PORT"));

@@ -1,0 +1,205 @@
+"""End to end against the emulated target: the RAM-disk booted once in
+qemu-system-aarch64 -M virt by the real `pynq-remote emulate`, driven through
+the real CLI and library.
+
+It is a real aarch64 Linux, so these are the linux backend's tests without a
+board: /dev/mem, the carve-out above mem=, no FPGA manager, init restarting
+the server. Everything they need is installed by scripts/install-emulate-deps.sh;
+a missing tool fails them, loudly.
+"""
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+import numpy as np
+import pytest
+
+import pynq_remote
+from pynq_remote import MMIO, emulate
+from pynq_remote.emulate import artifacts, elf, packages
+from pynq_remote.errors import ConnectionFailed
+from cli_runner import run_cli
+from shared_data import overlay_file
+
+pytestmark = pytest.mark.emulate
+
+VIRTIO_MMIO = 0x0A000000
+VIRTIO_MAGIC = 0x74726976  # "virt"
+KERNEL_RELEASE = packages.KERNEL[0].removeprefix("linux-image-")
+BUILD_AND_BOOT_TIMEOUT_S = 900
+
+
+class Target:
+    """The running emulated target, as `pynq-remote emulate --json` described it."""
+
+    def __init__(self, state, run_dir, boot_wall_seconds):
+        self.state = state
+        self.address = state["address"]
+        self.run_dir = run_dir
+        self.boot_wall_seconds = boot_wall_seconds
+
+    def console(self, command):
+        """Runs ``command`` on the target's serial console; its output, stripped."""
+        output, status = emulate.run_on_console(self.state["console_socket"], command)
+        assert status == 0, f"{command!r} failed on the target ({status}): {output}"
+        return output.strip()
+
+
+def _read_json_document(stream, lines):
+    for line in stream:
+        lines.append(line)
+        if line.rstrip("\n") == "}":
+            return
+
+
+@pytest.fixture(scope="session")
+def target(tmp_path_factory):
+    """One boot per session, by `pynq-remote emulate --json` in the foreground
+    (its run folder apart from the user's); stopped at the end by
+    `pynq-remote emulate --stop` from another process."""
+    run_dir = tmp_path_factory.mktemp("emulate-run")
+    env = dict(os.environ, PYNQ_REMOTE_EMULATE_RUN_DIR=str(run_dir))
+    command = [sys.executable, "-m", "pynq_remote", "emulate", "--json"]
+    started = time.monotonic()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    lines = []
+    reader = threading.Thread(target=_read_json_document, args=(process.stdout, lines),
+                              daemon=True)
+    reader.start()
+    reader.join(BUILD_AND_BOOT_TIMEOUT_S)
+    if not lines or lines[-1].rstrip("\n") != "}":
+        process.kill()
+        _, stderr = process.communicate()
+        pytest.fail(f"`pynq-remote emulate` did not get the target up: {stderr.strip()}")
+    target = Target(json.loads("".join(lines)), run_dir, time.monotonic() - started)
+    yield target
+
+    stop = subprocess.run([sys.executable, "-m", "pynq_remote", "emulate", "--stop"],
+                          env=env, capture_output=True, text=True, timeout=60)
+    try:
+        _, stderr = process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise
+    assert stop.returncode == 0, stop.stderr
+    assert process.returncode == 0, stderr
+    assert "the emulated target stopped" in stderr
+    assert emulate.read_state(run_dir) is None, "QEMU is still running"
+
+
+def test_info_reports_aarch64_and_the_debian_kernel_release(target, capsys):
+    code, out, err = run_cli(capsys, "info", "-d", target.address, "--json")
+    assert code == 0, err
+    info = json.loads(out)
+    assert info["architecture"] == "aarch64"
+    assert info["kernel_release"] == KERNEL_RELEASE == target.state["kernel_release"]
+    assert (info["board"], info["platform"], info["backend"]) == (
+        "QEMU virt", "qemu-virt", "linux")
+    assert info["mmio_windows"] == [
+        {"name": "virtio_mmio", "base_address": VIRTIO_MMIO, "size": 0x4000}]
+
+
+def test_mmio_read_of_the_virtio_magic_goes_through_dev_mem(target, capsys):
+    code, out, err = run_cli(capsys, "mmio", "read", "0x0a000000", "-d", target.address)
+    assert (code, out.strip(), err) == (0, "0x0a000000: 0x74726976", "")
+    # The last of the 32 transports: magic, version 1 (legacy), no device,
+    # vendor "QEMU", in one block read.
+    code, out, err = run_cli(capsys, "mmio", "read", "0x0a003e00", "4",
+                             "-d", target.address, "--json")
+    assert code == 0, err
+    assert json.loads(out)["values"] == [VIRTIO_MAGIC, 1, 0, 0x554D4551]
+
+
+def test_mmio_outside_the_virtio_transports_is_refused(target, capsys):
+    code, _, err = run_cli(capsys, "mmio", "read", "0x09000000", "-d", target.address)
+    assert code == 4
+    assert err.startswith("error: PERMISSION_DENIED: address 0x9000000")
+
+
+def test_buffer_round_trip_through_the_carveout(target):
+    base, size = target.state["carveout_base"], target.state["carveout_size"]
+    assert base == 0x40000000 + 256 * 2**20  # above the kernel's mem=256M
+    with pynq_remote.connect(target.address) as dev:
+        data = np.random.default_rng(7).integers(0, 2**32, 256 * 1024, dtype=np.uint32)
+        with dev.allocate(data.shape, "u4") as buf:
+            assert base <= buf.physical_address
+            assert buf.physical_address + buf.nbytes <= base + size
+            buf[:] = data
+            assert buf.sync_to_device() == data.nbytes
+            buf[:] = 0
+            buf.sync_from_device()
+            assert np.array_equal(buf, data)
+
+
+def test_programming_a_bitstream_says_there_is_no_fpga_manager(target, capsys):
+    design = overlay_file("kr260_dma_ledadder/DMA_LED_wrapper.bin")
+    hwh = overlay_file("kr260_dma_ledadder/DMA_LED.hwh")
+    code, _, err = run_cli(capsys, "deploy", design, "--hwh", hwh, "-d", target.address)
+    assert code == 4
+    assert ("FAILED_PRECONDITION: this board has no FPGA manager "
+            "(/sys/class/fpga_manager/fpga0 is missing), so it cannot load bitstreams") in err
+
+
+def test_ramdisk_holds_the_libraries_readelf_names(target):
+    """The ELF reader agrees with binutils on the real server binary."""
+    server = artifacts.CROSS_BUILT_SERVER
+    readelf = subprocess.run(["readelf", "-d", "-l", str(server)], capture_output=True,
+                             text=True, check=True).stdout
+    needed = [line.split("[")[1].rstrip("]") for line in readelf.splitlines()
+              if "(NEEDED)" in line]
+    info = elf.read_elf(server.read_bytes(), str(server))
+    assert list(info.needed) == needed
+    assert f"[Requesting program interpreter: {info.interpreter}]" in readelf
+    listed = set(target.console("ls /lib/aarch64-linux-gnu").split())
+    assert set(needed) - {"ld-linux-aarch64.so.1"} <= listed
+    assert len(listed) < 60, "the RAM-disk holds more libraries than the server needs"
+
+
+def test_killed_server_is_restarted_and_the_client_reconnects(target):
+    with pynq_remote.connect(target.address) as dev:
+        dev.ping()
+        before = target.console("pidof pynq-remote-server")
+        target.console(f"kill -9 {before}")
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                dev.ping()
+                break
+            except ConnectionFailed:
+                assert time.monotonic() < deadline, "the server did not come back"
+                time.sleep(0.2)
+        after = target.console("pidof pynq-remote-server")
+        assert after and after != before
+        assert MMIO(VIRTIO_MMIO, device=dev).read() == VIRTIO_MAGIC
+
+
+def test_figures(target, capsys):
+    """Prints what the emulated target costs, with generous bounds."""
+    with pynq_remote.connect(target.address) as dev:
+        window = MMIO(VIRTIO_MMIO, device=dev)
+        window.read()
+        times = []
+        for _ in range(100):
+            start = time.perf_counter()
+            window.read()
+            times.append(time.perf_counter() - start)
+    rss_kib = int(target.console(
+        "grep VmRSS /proc/$(pidof pynq-remote-server)/status").split()[1])
+    initrd_bytes = target.state["initrd_bytes"]
+    mmio_ms = statistics.median(times) * 1000
+    with capsys.disabled():
+        print(f"\nemulated target: healthy {target.state['boot_seconds']:.1f} s after QEMU "
+              f"started ({target.boot_wall_seconds:.1f} s from the CLI's start, "
+              "build included), "
+              f"RAM-disk {initrd_bytes / 2**20:.1f} MiB gzip, server RSS "
+              f"{rss_kib / 1024:.1f} MiB, MMIO read round trip {mmio_ms:.1f} ms "
+              "(median of 100)")
+    assert initrd_bytes < 32 * 2**20
+    assert rss_kib < 64 * 1024
+    assert mmio_ms < 500
