@@ -51,8 +51,9 @@ TEST(ServerOptionsTests, EveryOption_BothSpellings_Parsed) {
 }
 
 TEST(ServerOptionsTests, Platform_QemuVirt_Accepted) {
-  EXPECT_EQ(parse_server_options({"--platform", "qemu-virt"}).platform,
-            "qemu-virt");
+  EXPECT_EQ(
+      parse_server_options({"--insecure", "--platform", "qemu-virt"}).platform,
+      "qemu-virt");
 }
 
 TEST(ServerOptionsTests, Help_SetsHelp) {
