@@ -7,7 +7,8 @@ import sys
 import pytest
 
 import pynq_remote
-from pynq_remote.errors import ConnectionFailed
+from pynq_remote.errors import ConnectionFailed, Unauthenticated
+from pynq_remote.pki import new_token
 from pynq_remote.server import READY_PREFIX
 
 
@@ -36,3 +37,25 @@ def test_serve_without_sim_explains_what_to_pass():
     assert result.returncode == 2
     assert result.stderr == ("error: pass --sim: the host serves only the simulated board "
                              "(a board's own server starts at boot)\n")
+
+
+def test_serve_sim_passes_credentials_and_refuses_the_network_without_them(tmp_path):
+    _, line = new_token("ci", "reader")
+    tokens = tmp_path / "tokens"
+    tokens.write_text(line + "\n")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pynq_remote", "serve", "--sim", "--listen", "127.0.0.1:0",
+         "--log-level", "warning", "--tokens", str(tokens)], stdout=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline()
+        with pynq_remote.connect(line[len(READY_PREFIX):].strip()) as dev:
+            with pytest.raises(Unauthenticated):
+                dev.info()
+    finally:
+        process.terminate()
+        process.wait(15)
+        process.stdout.close()
+    result = subprocess.run([sys.executable, "-m", "pynq_remote", "serve", "--sim",
+                             "--listen", "0.0.0.0:0"], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "refusing to serve 0.0.0.0:0 without credentials" in result.stderr

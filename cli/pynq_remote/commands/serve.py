@@ -18,16 +18,29 @@ from ..server import server_command
               help="Board description (default: the bundled sim board).")
 @click.option("--log-level", type=click.Choice(["error", "warning", "info", "debug"]),
               default="info", show_default=True)
-def serve(sim, listen, config, log_level):
+@click.option("--credentials-dir", type=click.Path(file_okay=False),
+              help="Serve mutual TLS from this folder; pairs while it is empty.")
+@click.option("--tokens", type=click.Path(exists=True, dir_okay=False),
+              help="Accept the bearer tokens of this file (pynq-remote pki token).")
+@click.option("--insecure", is_flag=True,
+              help="Serve a non-loopback --listen without credentials.")
+def serve(sim, listen, config, log_level, credentials_dir, tokens, insecure):
     """Run pynq-remote-server with the simulated board until interrupted.
 
     The server prints `pynq-remote-server listening on HOST:PORT` when it is
     ready; point clients at it with `-d HOST:PORT` or PYNQ_REMOTE_DEVICES.
+    Like a board, it refuses a non-loopback --listen without credentials
+    (--credentials-dir, --tokens) unless given --insecure.
     """
     if not sim:
         raise PynqRemoteUserError("pass --sim: the host serves only the simulated "
                                   "board (a board's own server starts at boot)")
-    process = subprocess.Popen(server_command(listen, "sim", config, log_level))
+    extra_args = ["--insecure"] if insecure else []
+    if credentials_dir:
+        extra_args += ["--credentials-dir", credentials_dir]
+    if tokens:
+        extra_args += ["--tokens", tokens]
+    process = subprocess.Popen(server_command(listen, "sim", config, log_level, extra_args))
     # Stopping us stops the server: it must not outlive its parent.
     signal.signal(signal.SIGTERM, lambda *_: process.send_signal(signal.SIGTERM))
     try:
