@@ -99,8 +99,15 @@ def connect(address=None, lease=10.0, credentials=None):
     the client stops renewing its session (because it died, say).
     ``credentials`` default to the config file and environment
     (``pynq_remote.credentials``).
+
+    A server without the v1 DeviceService (an original PYNQ.cpp server)
+    gets a ``pynq_remote.legacy.LegacyDevice`` instead, which logs one line
+    naming what the PYNQ.remote protocol cannot do.
     """
-    return Device(address if address else addresses.default_address(), lease, credentials)
+    from .legacy import probe  # imports the compatibility stubs only there
+    device = Device(address if address else addresses.default_address(), lease, credentials)
+    legacy = probe(device.address, device._channel)
+    return legacy if legacy is not None else device
 
 
 def default_device():

@@ -18,7 +18,10 @@ from ..server import server_command
               help="Board description (default: the bundled sim board).")
 @click.option("--log-level", type=click.Choice(["error", "warning", "info", "debug"]),
               default="info", show_default=True)
-def serve(sim, listen, config, log_level):
+@click.option("--pynq-remote-compat", "compat", type=click.Choice(["on", "off", "only"]),
+              help="Also serve PYNQ.remote's protocol for the `pynq` package (on, the "
+              "default on loopback), only that protocol, or not (see docs/compat.md).")
+def serve(sim, listen, config, log_level, compat):
     """Run pynq-remote-server with the simulated board until interrupted.
 
     The server prints `pynq-remote-server listening on HOST:PORT` when it is
@@ -27,7 +30,8 @@ def serve(sim, listen, config, log_level):
     if not sim:
         raise PynqRemoteUserError("pass --sim: the host serves only the simulated "
                                   "board (a board's own server starts at boot)")
-    process = subprocess.Popen(server_command(listen, "sim", config, log_level))
+    extra = ["--pynq-remote-compat", compat] if compat else []
+    process = subprocess.Popen(server_command(listen, "sim", config, log_level, extra))
     # Stopping us stops the server: it must not outlive its parent.
     signal.signal(signal.SIGTERM, lambda *_: process.send_signal(signal.SIGTERM))
     try:
