@@ -13,7 +13,7 @@ import pytest
 import pynq_remote
 from compat_support import CompatServer, pynq_python, run_pynq
 from pynq_remote.bitfile import read_bitstream
-from pynq_remote.clocks import get_clocks
+from pynq_remote.clocks import get_clocks, set_pl_clock
 from shared_data import overlay_file
 
 pytestmark = pytest.mark.integration
@@ -57,11 +57,11 @@ def test_mmio_write_read_through_pynq_mmio(server, tmp_path):
         ram.write(0x20, b"\\x01\\x02\\x03\\x04\\x05\\x06\\x07\\x08")
         print(json.dumps({"leds": leds.read(0x0), "word": ram.read(0x10),
                           "minus_one": ram.read(0x14), "byte": ram.read(0x10, 1),
-                          "half": ram.read(0x12, 2), "bytes": [ram.read(0x20), ram.read(0x24)],
+                          "half": ram.read(0x10, 2), "bytes": [ram.read(0x20), ram.read(0x24)],
                           "array": int(ram.array[4])}))
         """)
     assert out == {"leds": 0x5, "word": 0xDEADBEEF, "minus_one": 0xFFFFFFFF, "byte": 0xEF,
-                   "half": 0xDEAD, "bytes": [0x04030201, 0x08070605], "array": 0xDEADBEEF}
+                   "half": 0xBEEF, "bytes": [0x04030201, 0x08070605], "array": 0xDEADBEEF}
     with pynq_remote.connect(server.address) as dev:
         assert pynq_remote.MMIO(0xA0100000, 0x1000, device=dev).read(0x10) == 0xDEADBEEF
 
@@ -150,6 +150,8 @@ def test_overlay_download_then_mmio_to_one_of_its_ips(server, tmp_path):
     shutil.copy(overlay_file("ultra96v2_axi_dma_gpio/Accumulator_bd_wrapper.bit"), bit)
     shutil.copy(overlay_file("ultra96v2_axi_dma_gpio/Accumulator_bd.hwh"),
                 bit.with_suffix(".hwh"))
+    with pynq_remote.connect(server.address) as dev:
+        set_pl_clock(dev, 0, 50.0)  # the .hwh asks for 100 MHz
     out = pynq(server, tmp_path, f"""\
         ol = pynq.Overlay("{bit}")
         gpio = ol.ip_dict["axi_gpio_0"]
@@ -168,5 +170,7 @@ def test_overlay_download_then_mmio_to_one_of_its_ips(server, tmp_path):
         assert fpga.sha256 == expected
         assert fpga.state == "operating" and not fpga.partial
         # pynq set the PL clocks through the clock controller's registers.
-        assert abs(get_clocks(dev)[0].frequency_mhz - out["fclk0"]) < 0.001
+        pl0 = get_clocks(dev)[1][0]
+        assert abs(pl0.frequency_mhz - out["fclk0"]) < 0.001
+        assert abs(pl0.frequency_mhz - 100.0) < 1.0
     assert "AXI port widths" in server.log_path.read_text()
