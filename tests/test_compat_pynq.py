@@ -4,8 +4,11 @@ Each test runs a script in .venv-pynq with ``PYNQ_REMOTE_DEVICES`` set, as a
 user's notebook would, through ``pynq.pl_server.remote_device.RemoteDevice``.
 """
 
+import os
 import pathlib
+import re
 import shutil
+import subprocess
 import textwrap
 
 import pytest
@@ -174,3 +177,17 @@ def test_overlay_download_then_mmio_to_one_of_its_ips(server, tmp_path):
         assert abs(pl0.frequency_mhz - out["fclk0"]) < 0.001
         assert abs(pl0.frequency_mhz - 100.0) < 1.0
     assert "AXI port widths" in server.log_path.read_text()
+
+
+def test_pynqs_own_selftest_passes(server, tmp_path):
+    """pynq 4.0.0 ships a PYNQ.remote self-test; every step of it passes."""
+    bit = tmp_path / "Accumulator_bd_wrapper.bit"
+    shutil.copy(overlay_file("ultra96v2_axi_dma_gpio/Accumulator_bd_wrapper.bit"), bit)
+    shutil.copy(overlay_file("ultra96v2_axi_dma_gpio/Accumulator_bd.hwh"),
+                bit.with_suffix(".hwh"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYNQ_REMOTE")}
+    env["PYNQ_REMOTE_DEVICES"] = server.host
+    result = subprocess.run([pynq_python(), "-m", "pynq.remote.selftest", "--ip", server.host,
+                             "--bitstream", str(bit)], capture_output=True, text=True,
+                            timeout=300, env=env, cwd=tmp_path)
+    assert re.search(r"summary: 11 passed, 0 failed, 0 skipped", result.stdout), result.stdout
