@@ -35,6 +35,15 @@ class NotAvailable(PynqRemoteUserError):
     """The feature needs the pynq_remote.v1 services, which the server lacks."""
 
 
+class Refused(DeviceError):
+    """A PYNQ.remote answer carried ``msg``: the board refused the request.
+    The protocol gives no status code, so ``code`` is UNKNOWN."""
+
+    def __init__(self, details):
+        PynqRemoteUserError.__init__(self, details)
+        self.details = details
+
+
 def _stubs():
     from .compat import (buffer_pb2, buffer_pb2_grpc, mmio_pb2, mmio_pb2_grpc,
                          remote_device_pb2, remote_device_pb2_grpc)
@@ -46,7 +55,7 @@ class LegacyDevice:
     """A board reached over the PYNQ.remote protocol.
 
     Errors are the same ``pynq_remote`` errors as with a ``Device``; a
-    ``msg`` in an answer becomes a ``DeviceError``.
+    ``msg`` in an answer becomes ``Refused`` (a ``DeviceError``).
     """
 
     legacy = True
@@ -69,14 +78,14 @@ class LegacyDevice:
         except grpc.RpcError as error:
             raise from_rpc_error(error, self.address) from None
         if _has_msg(response) and response.HasField("msg"):
-            raise DeviceError(response.msg)
+            raise Refused(response.msg)
         return response
 
     def stream(self, method, request, timeout=channel.DEFAULT_TIMEOUT_S):
         try:
             for response in method(request, timeout=timeout):
                 if _has_msg(response) and response.HasField("msg"):
-                    raise DeviceError(response.msg)
+                    raise Refused(response.msg)
                 yield response
         except grpc.RpcError as error:
             raise from_rpc_error(error, self.address) from None
@@ -248,7 +257,7 @@ class LegacyBuffer(np.ndarray):
             device.buffers.read, pb2.BufferReadRequest(buffer_id=self.buffer_id),
             timeout=30.0 + self.nbytes / (4 << 20)))
         if len(data) < self.nbytes:
-            raise DeviceError(f"buffer {self.buffer_id}: read {len(data)} of "
+            raise Refused(f"buffer {self.buffer_id}: read {len(data)} of "
                               f"{self.nbytes} bytes")
         self[...] = np.frombuffer(data, dtype=self.dtype, count=self.size).reshape(self.shape)
         return len(data)
@@ -287,4 +296,4 @@ def probe(address, grpc_channel):
     return None
 
 
-__all__ = ["LegacyBuffer", "LegacyDevice", "NotAvailable", "probe"]
+__all__ = ["LegacyBuffer", "LegacyDevice", "NotAvailable", "Refused", "probe"]

@@ -52,8 +52,12 @@ bool parse_compat_mmio_id(const std::string& id, uint64_t* base,
                   &parsed_length) != 2) {
     return false;
   }
-  // Only the canonical spelling, so one window has one id.
-  if (compat_mmio_id(parsed_base, parsed_length) != id) return false;
+  // Only the canonical spelling, so one window has one id; only windows
+  // get_mmio could have opened.
+  if (compat_mmio_id(parsed_base, parsed_length) != id || parsed_length == 0 ||
+      parsed_base + parsed_length < parsed_base) {
+    return false;
+  }
   *base = parsed_base;
   *length = parsed_length;
   return true;

@@ -85,7 +85,8 @@ TEST(CompatMmioIdTest, Ids_RoundTrip_AndOnlyCanonicalOnesParse) {
   EXPECT_EQ(base, 0xA0000000u);
   EXPECT_EQ(length, 0x1000u);
   for (const char* bad : {"", "mmio:0xA0000000:0x1000", "mmio:0x0a0:0x1",
-                          "mmio:0xa0:0x1 ", "x", "mmio:0xa0"}) {
+                          "mmio:0xa0:0x1 ", "x", "mmio:0xa0", "mmio:0xa0:0x0",
+                          "mmio:0xffffffffffffff00:0x1000"}) {
     EXPECT_FALSE(parse_compat_mmio_id(bad, &base, &length)) << bad;
   }
 }
