@@ -146,8 +146,9 @@ void apply(const std::string& name, const std::string& value,
     } else if (value == "only") {
       options->compat = CompatMode::kOnly;
     } else {
-      throw OptionError("--pynq-remote-compat: expected on, off or only, got '" +
-                        value + "'");
+      throw OptionError(
+          "--pynq-remote-compat: expected on, off or only, got '" + value +
+          "'");
     }
   } else if (name == "--max-call-rate") {
     const std::optional<uint64_t> rate = parse_number(value);
@@ -257,13 +258,12 @@ ServerOptions parse_server_options(const std::vector<std::string>& args) {
     }
     const size_t equals = arg.find('=');
     const std::string name = arg.substr(0, equals);
-    if (!is_one_of(name, {"--listen", "--backend", "--config", "--log-level",
-                          "--mem-device", "--platform",
-                          "--session-memory-limit", "--carveout",
-                          "--cache-dir", "--cache-bytes", "--tls-cert",
-                          "--tls-key", "--client-ca", "--tokens",
-                          "--credentials-dir", "--max-call-rate",
-                          "--pynq-remote-compat"})) {
+    if (!is_one_of(name,
+                   {"--listen", "--backend", "--config", "--log-level",
+                    "--mem-device", "--platform", "--session-memory-limit",
+                    "--carveout", "--cache-dir", "--cache-bytes", "--tls-cert",
+                    "--tls-key", "--client-ca", "--tokens", "--credentials-dir",
+                    "--max-call-rate", "--pynq-remote-compat"})) {
       throw OptionError("unknown option '" + name + "'");
     }
     if (equals != std::string::npos) {

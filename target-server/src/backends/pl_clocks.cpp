@@ -267,7 +267,8 @@ const std::vector<ClockRegisterPage>& PlClocks::pages() const {
 uint32_t PlClocks::read_register(uint64_t address) {
   bool inside = false;
   for (const ClockRegisterPage& page : layout_.pages) {
-    inside = inside || (address >= page.base && address - page.base < page.size);
+    inside =
+        inside || (address >= page.base && address - page.base < page.size);
   }
   if (!inside || address % 4 != 0) {
     throw StatusError(grpc::StatusCode::PERMISSION_DENIED,
@@ -283,7 +284,8 @@ void PlClocks::write_register(uint64_t address, uint32_t value) {
   if (layout_.unlock_address != 0 && address == layout_.unlock_address) return;
   for (unsigned index = 0; index < kCount; ++index) {
     if (address != layout_.pl_controls[index]) continue;
-    const uint32_t selector = (value >> layout_.srcsel_shift) & layout_.srcsel_mask;
+    const uint32_t selector =
+        (value >> layout_.srcsel_shift) & layout_.srcsel_mask;
     const bool enabled =
         layout_.enable_bit < 0 || ((value >> layout_.enable_bit) & 1);
     if (selector != layout_.pll_srcsel || !enabled) {

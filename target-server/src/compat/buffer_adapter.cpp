@@ -35,12 +35,11 @@ class WriteRequests final
       if (message.start() < 0 || message.end() < message.start() ||
           static_cast<uint64_t>(message.end() - message.start()) !=
               message.data().size()) {
-        throw StatusError(grpc::StatusCode::INVALID_ARGUMENT,
-                          "start " + std::to_string(message.start()) +
-                              " and end " + std::to_string(message.end()) +
-                              " do not span the " +
-                              std::to_string(message.data().size()) +
-                              " bytes of the chunk");
+        throw StatusError(
+            grpc::StatusCode::INVALID_ARGUMENT,
+            "start " + std::to_string(message.start()) + " and end " +
+                std::to_string(message.end()) + " do not span the " +
+                std::to_string(message.data().size()) + " bytes of the chunk");
       }
       offset = static_cast<uint64_t>(message.start());
     }
@@ -62,7 +61,8 @@ class WriteRequests final
 class ReadResponses final
     : public grpc::ServerWriterInterface<v1::ReadBufferResponse> {
  public:
-  explicit ReadResponses(grpc::ServerWriterInterface<pb::BufferReadResponse>* out)
+  explicit ReadResponses(
+      grpc::ServerWriterInterface<pb::BufferReadResponse>* out)
       : out_(out) {}
 
   void SendInitialMetadata() override { out_->SendInitialMetadata(); }
@@ -86,9 +86,9 @@ void report(const grpc::Status& status, Response* response) {
 }  // namespace
 
 uint64_t parse_compat_buffer_id(const std::string& buffer_id) {
-  const bool digits = !buffer_id.empty() && buffer_id.size() <= 19 &&
-                      buffer_id.find_first_not_of("0123456789") ==
-                          std::string::npos;
+  const bool digits =
+      !buffer_id.empty() && buffer_id.size() <= 19 &&
+      buffer_id.find_first_not_of("0123456789") == std::string::npos;
   if (!digits) {
     throw StatusError(grpc::StatusCode::INVALID_ARGUMENT,
                       "buffer_id must be the decimal id allocate returned");
@@ -135,78 +135,82 @@ grpc::Status BufferAdapter::allocate(grpc::ServerContext* context,
                                      const pb::AllocateRequest* request,
                                      pb::AllocateResponse* response) {
   // Errors as gRPC codes: pynq does not look at allocate's msg.
-  return run_authorized(*authorizer_, Role::kOperator, "buffer.allocate",
-                        context, [&] {
-    if (request->size() <= 0) {
-      throw StatusError(grpc::StatusCode::INVALID_ARGUMENT,
-                        "size must be greater than 0, got " +
-                            std::to_string(request->size()));
-    }
-    v1::AllocateBufferRequest allocate;
-    allocate.set_session_id(session_id_);
-    allocate.set_size(static_cast<uint64_t>(request->size()));
-    allocate.set_cacheable(request->cacheable());
-    v1::AllocateBufferResponse allocated;
-    const grpc::Status status =
-        buffers_->AllocateBuffer(context, &allocate, &allocated);
-    if (!status.ok()) throw StatusError(status.error_code(), status.error_message());
-    response->set_buffer_id(std::to_string(allocated.buffer().handle()));
-  });
+  return run_authorized(
+      *authorizer_, Role::kOperator, "buffer.allocate", context, [&] {
+        if (request->size() <= 0) {
+          throw StatusError(grpc::StatusCode::INVALID_ARGUMENT,
+                            "size must be greater than 0, got " +
+                                std::to_string(request->size()));
+        }
+        v1::AllocateBufferRequest allocate;
+        allocate.set_session_id(session_id_);
+        allocate.set_size(static_cast<uint64_t>(request->size()));
+        allocate.set_cacheable(request->cacheable());
+        v1::AllocateBufferResponse allocated;
+        const grpc::Status status =
+            buffers_->AllocateBuffer(context, &allocate, &allocated);
+        if (!status.ok())
+          throw StatusError(status.error_code(), status.error_message());
+        response->set_buffer_id(std::to_string(allocated.buffer().handle()));
+      });
 }
 
 grpc::Status BufferAdapter::write_stream(
     grpc::ServerContext* context,
     grpc::ServerReaderInterface<pb::BufferWriteRequest>* reader,
     pb::BufferWriteResponse* response) {
-  return run_authorized(*authorizer_, Role::kOperator, "buffer.write", context,
-                        [&] {
-    WriteRequests requests(reader, session_id_);
-    v1::WriteBufferResponse written;
-    report(buffers_->write_buffer(context, &requests, &written), response);
-  });
+  return run_authorized(
+      *authorizer_, Role::kOperator, "buffer.write", context, [&] {
+        WriteRequests requests(reader, session_id_);
+        v1::WriteBufferResponse written;
+        report(buffers_->write_buffer(context, &requests, &written), response);
+      });
 }
 
 grpc::Status BufferAdapter::read_stream(
     grpc::ServerContext* context, const pb::BufferReadRequest* request,
     grpc::ServerWriterInterface<pb::BufferReadResponse>* writer) {
   // Errors as gRPC codes: pynq does not look at read's msg.
-  return run_authorized(*authorizer_, Role::kReader, "buffer.read", context,
-                        [&] {
-    v1::ReadBufferRequest read;
-    read.set_session_id(session_id_);
-    read.set_handle(parse_compat_buffer_id(request->buffer_id()));
-    if (request->start() != 0 || request->end() != 0) {
-      if (request->start() < 0 || request->end() <= request->start()) {
-        throw StatusError(grpc::StatusCode::INVALID_ARGUMENT,
-                          "start " + std::to_string(request->start()) +
-                              " and end " + std::to_string(request->end()) +
-                              " are not a range of bytes");
-      }
-      read.set_offset(static_cast<uint64_t>(request->start()));
-      read.set_length(static_cast<uint64_t>(request->end() - request->start()));
-    }
-    ReadResponses responses(writer);
-    const grpc::Status status = buffers_->read_buffer(context, &read, &responses);
-    if (!status.ok()) throw StatusError(status.error_code(), status.error_message());
-  });
+  return run_authorized(
+      *authorizer_, Role::kReader, "buffer.read", context, [&] {
+        v1::ReadBufferRequest read;
+        read.set_session_id(session_id_);
+        read.set_handle(parse_compat_buffer_id(request->buffer_id()));
+        if (request->start() != 0 || request->end() != 0) {
+          if (request->start() < 0 || request->end() <= request->start()) {
+            throw StatusError(grpc::StatusCode::INVALID_ARGUMENT,
+                              "start " + std::to_string(request->start()) +
+                                  " and end " + std::to_string(request->end()) +
+                                  " are not a range of bytes");
+          }
+          read.set_offset(static_cast<uint64_t>(request->start()));
+          read.set_length(
+              static_cast<uint64_t>(request->end() - request->start()));
+        }
+        ReadResponses responses(writer);
+        const grpc::Status status =
+            buffers_->read_buffer(context, &read, &responses);
+        if (!status.ok())
+          throw StatusError(status.error_code(), status.error_message());
+      });
 }
 
 grpc::Status BufferAdapter::freebuffer(grpc::ServerContext* context,
                                        const pb::FreeBufferRequest* request,
                                        pb::FreeBufferResponse* response) {
-  return run_authorized(*authorizer_, Role::kOperator, "buffer.freebuffer",
-                        context, [&] {
-    v1::FreeBufferRequest free;
-    free.set_session_id(session_id_);
-    try {
-      free.set_handle(parse_compat_buffer_id(request->buffer_id()));
-    } catch (const StatusError& error) {
-      response->set_msg(error.what());
-      return;
-    }
-    v1::FreeBufferResponse freed;
-    report(buffers_->FreeBuffer(context, &free, &freed), response);
-  });
+  return run_authorized(
+      *authorizer_, Role::kOperator, "buffer.freebuffer", context, [&] {
+        v1::FreeBufferRequest free;
+        free.set_session_id(session_id_);
+        try {
+          free.set_handle(parse_compat_buffer_id(request->buffer_id()));
+        } catch (const StatusError& error) {
+          response->set_msg(error.what());
+          return;
+        }
+        v1::FreeBufferResponse freed;
+        report(buffers_->FreeBuffer(context, &free, &freed), response);
+      });
 }
 
 grpc::Status BufferAdapter::sync(grpc::ServerContext* context,
@@ -227,21 +231,23 @@ grpc::Status BufferAdapter::sync(grpc::ServerContext* context,
 grpc::Status BufferAdapter::flush(grpc::ServerContext* context,
                                   const pb::FlushRequest* request,
                                   pb::FlushResponse* response) {
-  return run_authorized(*authorizer_, Role::kOperator, "buffer.flush", context,
-                        [&] {
-    report(sync(context, request->buffer_id(), v1::SYNC_DIRECTION_TO_DEVICE),
-           response);
-  });
+  return run_authorized(
+      *authorizer_, Role::kOperator, "buffer.flush", context, [&] {
+        report(
+            sync(context, request->buffer_id(), v1::SYNC_DIRECTION_TO_DEVICE),
+            response);
+      });
 }
 
 grpc::Status BufferAdapter::invalidate(grpc::ServerContext* context,
                                        const pb::InvalidateRequest* request,
                                        pb::InvalidateResponse* response) {
-  return run_authorized(*authorizer_, Role::kOperator, "buffer.invalidate",
-                        context, [&] {
-    report(sync(context, request->buffer_id(), v1::SYNC_DIRECTION_FROM_DEVICE),
-           response);
-  });
+  return run_authorized(
+      *authorizer_, Role::kOperator, "buffer.invalidate", context, [&] {
+        report(
+            sync(context, request->buffer_id(), v1::SYNC_DIRECTION_FROM_DEVICE),
+            response);
+      });
 }
 
 v1::Buffer BufferAdapter::find(grpc::ServerContext* context,
@@ -250,7 +256,8 @@ v1::Buffer BufferAdapter::find(grpc::ServerContext* context,
   v1::ListBuffersRequest list;
   v1::ListBuffersResponse listed;
   const grpc::Status status = buffers_->ListBuffers(context, &list, &listed);
-  if (!status.ok()) throw StatusError(status.error_code(), status.error_message());
+  if (!status.ok())
+    throw StatusError(status.error_code(), status.error_message());
   const std::string label = short_session_id(session_id_);
   for (const v1::Buffer& buffer : listed.buffers()) {
     if (buffer.handle() == handle && buffer.session_label() == label &&
@@ -265,38 +272,40 @@ v1::Buffer BufferAdapter::find(grpc::ServerContext* context,
 grpc::Status BufferAdapter::physical_address(grpc::ServerContext* context,
                                              const pb::AddressRequest* request,
                                              pb::AddressResponse* response) {
-  return run_authorized(*authorizer_, Role::kReader, "buffer.physical_address",
-                        context, [&] {
-    try {
-      response->set_address(find(context, request->buffer_id()).physical_address());
-    } catch (const StatusError& error) {
-      response->set_msg(error.what());
-    }
-  });
+  return run_authorized(
+      *authorizer_, Role::kReader, "buffer.physical_address", context, [&] {
+        try {
+          response->set_address(
+              find(context, request->buffer_id()).physical_address());
+        } catch (const StatusError& error) {
+          response->set_msg(error.what());
+        }
+      });
 }
 
-grpc::Status BufferAdapter::virtual_address(grpc::ServerContext* context,
-                                            const pb::AddressRequest* /*request*/,
-                                            pb::AddressResponse* response) {
-  return run_authorized(*authorizer_, Role::kReader, "buffer.virtual_address",
-                        context, [&] {
-    response->set_msg(
-        "pynq-remote-server does not expose its virtual addresses; use "
-        "physical_address");
-  });
+grpc::Status BufferAdapter::virtual_address(
+    grpc::ServerContext* context, const pb::AddressRequest* /*request*/,
+    pb::AddressResponse* response) {
+  return run_authorized(
+      *authorizer_, Role::kReader, "buffer.virtual_address", context, [&] {
+        response->set_msg(
+            "pynq-remote-server does not expose its virtual addresses; use "
+            "physical_address");
+      });
 }
 
 grpc::Status BufferAdapter::cacheable(grpc::ServerContext* context,
                                       const pb::CacheableRequest* request,
                                       pb::CacheableResponse* response) {
-  return run_authorized(*authorizer_, Role::kReader, "buffer.cacheable",
-                        context, [&] {
-    try {
-      response->set_cacheable(find(context, request->buffer_id()).cacheable());
-    } catch (const StatusError& error) {
-      response->set_msg(error.what());
-    }
-  });
+  return run_authorized(
+      *authorizer_, Role::kReader, "buffer.cacheable", context, [&] {
+        try {
+          response->set_cacheable(
+              find(context, request->buffer_id()).cacheable());
+        } catch (const StatusError& error) {
+          response->set_msg(error.what());
+        }
+      });
 }
 
 }  // namespace pynq_remote

@@ -100,8 +100,8 @@ ScratchArea::ScratchArea(uint64_t limit_bytes, size_t max_files)
                              ": " + std::strerror(errno));
   }
   directory_ = pattern;
-  directory_fd_ = UniqueFd(
-      ::open(directory_.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  directory_fd_ = UniqueFd(::open(
+      directory_.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   if (!directory_fd_.valid()) {
     const int error = errno;
     ::rmdir(directory_.c_str());
@@ -119,7 +119,7 @@ ScratchArea::~ScratchArea() {
 
 bool ScratchArea::exists(const std::string& name) const {
   if (!is_compat_file_name(name)) return false;
-  struct stat info {};
+  struct stat info{};
   return ::fstatat(directory_fd_.get(), name.c_str(), &info,
                    AT_SYMLINK_NOFOLLOW) == 0 &&
          S_ISREG(info.st_mode);
@@ -131,7 +131,7 @@ UniqueFd ScratchArea::open_for_read(const std::string& name) const {
   if (!is_compat_file_name(name)) throw missing;
   UniqueFd file(::openat(directory_fd_.get(), name.c_str(),
                          O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
-  struct stat info {};
+  struct stat info{};
   if (!file.valid() || ::fstat(file.get(), &info) != 0 ||
       !S_ISREG(info.st_mode)) {
     throw missing;
@@ -159,7 +159,8 @@ std::unique_ptr<ScratchArea::Writer> ScratchArea::start_write(
 UniqueFd ScratchArea::anonymous_file() {
   std::string pattern = directory_ + "/.staging-XXXXXX";
   UniqueFd file(::mkstemp(pattern.data()));
-  if (!file.valid()) throw io_error("cannot stage a file in " + directory_, errno);
+  if (!file.valid())
+    throw io_error("cannot stage a file in " + directory_, errno);
   ::unlink(pattern.c_str());
   return file;
 }

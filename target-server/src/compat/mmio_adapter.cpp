@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "core/hex.h"
-#include "core/little_endian.h"
 #include "core/limits.h"
+#include "core/little_endian.h"
 #include "core/log.h"
 #include "core/status_error.h"
 
@@ -47,9 +47,8 @@ bool parse_compat_mmio_id(const std::string& id, uint64_t* base,
                           uint64_t* length) {
   unsigned long long parsed_base = 0;
   unsigned long long parsed_length = 0;
-  if (id.size() > 64 ||
-      std::sscanf(id.c_str(), "mmio:0x%llx:0x%llx", &parsed_base,
-                  &parsed_length) != 2) {
+  if (id.size() > 64 || std::sscanf(id.c_str(), "mmio:0x%llx:0x%llx",
+                                    &parsed_base, &parsed_length) != 2) {
     return false;
   }
   // Only the canonical spelling, so one window has one id; only windows
@@ -112,8 +111,8 @@ uint64_t MmioAdapter::address_of(const std::string& id, uint64_t offset,
     throw StatusError(grpc::StatusCode::OUT_OF_RANGE,
                       "offset " + to_hex(offset) + " (" +
                           std::to_string(bytes) +
-                          " bytes) is outside the window of " +
-                          to_hex(length) + " bytes at " + to_hex(base));
+                          " bytes) is outside the window of " + to_hex(length) +
+                          " bytes at " + to_hex(base));
   }
   return base + offset;
 }
@@ -121,20 +120,20 @@ uint64_t MmioAdapter::address_of(const std::string& id, uint64_t offset,
 grpc::Status MmioAdapter::get_mmio(grpc::ServerContext* context,
                                    const ::mmio::GetMmioRequest* request,
                                    ::mmio::GetMmioResponse* response) {
-  return run_authorized(*authorizer_, Role::kReader, "mmio.get_mmio", context,
-                        [&] {
-    reported("mmio.get_mmio", response, [&] {
-      const uint64_t base = request->base_addr();
-      const uint64_t length = request->length();
-      if (length == 0 || base + length < base) {
-        throw StatusError(grpc::StatusCode::INVALID_ARGUMENT,
-                          "bad MMIO window: " + std::to_string(length) +
-                              " bytes at " + to_hex(base));
-      }
-      target_of(base, length);
-      response->set_mmio_id(compat_mmio_id(base, length));
-    });
-  });
+  return run_authorized(
+      *authorizer_, Role::kReader, "mmio.get_mmio", context, [&] {
+        reported("mmio.get_mmio", response, [&] {
+          const uint64_t base = request->base_addr();
+          const uint64_t length = request->length();
+          if (length == 0 || base + length < base) {
+            throw StatusError(grpc::StatusCode::INVALID_ARGUMENT,
+                              "bad MMIO window: " + std::to_string(length) +
+                                  " bytes at " + to_hex(base));
+          }
+          target_of(base, length);
+          response->set_mmio_id(compat_mmio_id(base, length));
+        });
+      });
 }
 
 grpc::Status MmioAdapter::read(grpc::ServerContext* context,
@@ -151,9 +150,9 @@ grpc::Status MmioAdapter::read(grpc::ServerContext* context,
             "offset + 4");
       }
       if (width != 1 && width != 2 && width != 4) {
-        throw StatusError(grpc::StatusCode::INVALID_ARGUMENT,
-                          "length must be 1, 2, 4 or 8 bytes, got " +
-                              std::to_string(width));
+        throw StatusError(
+            grpc::StatusCode::INVALID_ARGUMENT,
+            "length must be 1, 2, 4 or 8 bytes, got " + std::to_string(width));
       }
       const uint64_t address =
           address_of(request->mmio_id(), request->offset(), width);
@@ -170,10 +169,9 @@ grpc::Status MmioAdapter::read(grpc::ServerContext* context,
             throw StatusError(grpc::StatusCode::INVALID_ARGUMENT,
                               "PS registers are read 4 bytes at a time");
           }
-          response->set_data(
-              target == Target::kClocks
-                  ? backend_->pl_clocks()->read_register(address)
-                  : read_port_width(address));
+          response->set_data(target == Target::kClocks
+                                 ? backend_->pl_clocks()->read_register(address)
+                                 : read_port_width(address));
           return;
         }
       }
@@ -184,46 +182,49 @@ grpc::Status MmioAdapter::read(grpc::ServerContext* context,
 grpc::Status MmioAdapter::write(grpc::ServerContext* context,
                                 const ::mmio::WriteRequest* request,
                                 ::mmio::WriteResponse* response) {
-  return run_authorized(*authorizer_, Role::kOperator, "mmio.write", context,
-                        [&] {
-    reported("mmio.write", response, [&] {
-      const std::string& data = request->data();
-      if (data.empty() || data.size() % 4 != 0) {
-        throw StatusError(grpc::StatusCode::INVALID_ARGUMENT,
-                          "data must be a whole number of 32-bit words, got " +
-                              std::to_string(data.size()) + " bytes");
-      }
-      if (data.size() > kMaxBurstBytes) {
-        throw StatusError(grpc::StatusCode::OUT_OF_RANGE,
-                          "write of " + std::to_string(data.size()) +
-                              " bytes exceeds the limit of " +
-                              std::to_string(kMaxBurstBytes) + " bytes");
-      }
-      const uint64_t address =
-          address_of(request->mmio_id(), request->offset(), data.size());
-      const uint64_t count = data.size() / 4;
-      const auto* words = reinterpret_cast<const uint8_t*>(data.data());
-      switch (target_of(address, data.size())) {
-        case Target::kWindow:
-          backend_->windows()->check_range(address, 4, count);
-          if (count == 1) {
-            backend_->write(address, 4, load_le(words, 4));
-          } else {
-            backend_->write_block(address, 4, count, words);
+  return run_authorized(
+      *authorizer_, Role::kOperator, "mmio.write", context, [&] {
+        reported("mmio.write", response, [&] {
+          const std::string& data = request->data();
+          if (data.empty() || data.size() % 4 != 0) {
+            throw StatusError(
+                grpc::StatusCode::INVALID_ARGUMENT,
+                "data must be a whole number of 32-bit words, got " +
+                    std::to_string(data.size()) + " bytes");
           }
-          return;
-        case Target::kClocks:
-          for (uint64_t i = 0; i < count; ++i) {
-            backend_->pl_clocks()->write_register(
-                address + 4 * i, static_cast<uint32_t>(load_le(words + 4 * i, 4)));
+          if (data.size() > kMaxBurstBytes) {
+            throw StatusError(grpc::StatusCode::OUT_OF_RANGE,
+                              "write of " + std::to_string(data.size()) +
+                                  " bytes exceeds the limit of " +
+                                  std::to_string(kMaxBurstBytes) + " bytes");
           }
-          return;
-        case Target::kPortWidth:
-          write_port_width(address, static_cast<uint32_t>(load_le(words, 4)));
-          return;
-      }
-    });
-  });
+          const uint64_t address =
+              address_of(request->mmio_id(), request->offset(), data.size());
+          const uint64_t count = data.size() / 4;
+          const auto* words = reinterpret_cast<const uint8_t*>(data.data());
+          switch (target_of(address, data.size())) {
+            case Target::kWindow:
+              backend_->windows()->check_range(address, 4, count);
+              if (count == 1) {
+                backend_->write(address, 4, load_le(words, 4));
+              } else {
+                backend_->write_block(address, 4, count, words);
+              }
+              return;
+            case Target::kClocks:
+              for (uint64_t i = 0; i < count; ++i) {
+                backend_->pl_clocks()->write_register(
+                    address + 4 * i,
+                    static_cast<uint32_t>(load_le(words + 4 * i, 4)));
+              }
+              return;
+            case Target::kPortWidth:
+              write_port_width(address,
+                               static_cast<uint32_t>(load_le(words, 4)));
+              return;
+          }
+        });
+      });
 }
 
 uint32_t MmioAdapter::read_port_width(uint64_t address) {
@@ -237,8 +238,8 @@ void MmioAdapter::write_port_width(uint64_t address, uint32_t value) {
   port_widths_[address] = value;
   if (!warned_) {
     warned_ = true;
-    log_warning("a PYNQ.remote client set AXI port widths (" +
-                to_hex(address) + " = " + to_hex(value) +
+    log_warning("a PYNQ.remote client set AXI port widths (" + to_hex(address) +
+                " = " + to_hex(value) +
                 ", ...): pynq-remote-server remembers them but does not "
                 "apply them; the PS keeps the widths its boot firmware set");
   }

@@ -55,7 +55,7 @@ StatusError cancelled() {
 std::string board_architecture(const BoardDescription& board) {
   if (board.platform == "zynq") return "armv7l";
   if (board.platform == "zynqmp" || board.backend == "sim") return "aarch64";
-  struct utsname names {};
+  struct utsname names{};
   return ::uname(&names) == 0 ? names.machine : "unknown";
 }
 
@@ -66,10 +66,10 @@ void write_all(int fd, const std::string& data) {
     const ssize_t written = ::write(fd, next, left);
     if (written < 0) {
       if (errno == EINTR) continue;
-      throw StatusError(errno == ENOSPC ? grpc::StatusCode::RESOURCE_EXHAUSTED
-                                        : grpc::StatusCode::INTERNAL,
-                        std::string("cannot stage firmware: ") +
-                            std::strerror(errno));
+      throw StatusError(
+          errno == ENOSPC ? grpc::StatusCode::RESOURCE_EXHAUSTED
+                          : grpc::StatusCode::INTERNAL,
+          std::string("cannot stage firmware: ") + std::strerror(errno));
     }
     next += written;
     left -= static_cast<size_t>(written);
@@ -84,9 +84,9 @@ std::string read_some(int fd, size_t size) {
     const ssize_t got = ::read(fd, data.data() + done, size - done);
     if (got < 0) {
       if (errno == EINTR) continue;
-      throw StatusError(grpc::StatusCode::INTERNAL,
-                        std::string("cannot read a file: ") +
-                            std::strerror(errno));
+      throw StatusError(
+          grpc::StatusCode::INTERNAL,
+          std::string("cannot read a file: ") + std::strerror(errno));
     }
     if (got == 0) break;
     done += static_cast<size_t>(got);
@@ -121,19 +121,19 @@ BitstreamCache& RemoteDeviceAdapter::cache() const {
 grpc::Status RemoteDeviceAdapter::set_bitstream_attrs(
     grpc::ServerContext* context, const rd::SetBitstreamAttrsRequest* request,
     rd::SetBitstreamAttrsResponse* response) {
-  return run_authorized(
-      *authorizer_, Role::kOperator, "remote_device.set_bitstream_attrs",
-      context, [&] {
-        if (!is_compat_file_name(request->binfile_name())) {
-          throw StatusError(grpc::StatusCode::INVALID_ARGUMENT,
-                            "binfile_name '" +
-                                printable_path(request->binfile_name()) +
-                                "' is not a file name of [A-Za-z0-9._+-]");
-        }
-        std::lock_guard<std::mutex> lock(mutex_);
-        partial_ = request->partial();
-        response->set_status(true);
-      });
+  return run_authorized(*authorizer_, Role::kOperator,
+                        "remote_device.set_bitstream_attrs", context, [&] {
+                          if (!is_compat_file_name(request->binfile_name())) {
+                            throw StatusError(
+                                grpc::StatusCode::INVALID_ARGUMENT,
+                                "binfile_name '" +
+                                    printable_path(request->binfile_name()) +
+                                    "' is not a file name of [A-Za-z0-9._+-]");
+                          }
+                          std::lock_guard<std::mutex> lock(mutex_);
+                          partial_ = request->partial();
+                          response->set_status(true);
+                        });
 }
 
 grpc::Status RemoteDeviceAdapter::download(
@@ -150,9 +150,9 @@ grpc::Status RemoteDeviceAdapter::download(
       });
 }
 
-grpc::Status RemoteDeviceAdapter::set_pl_clk(
-    grpc::ServerContext* context, const rd::SetPlClkRequest* request,
-    rd::SetPlClkResponse* response) {
+grpc::Status RemoteDeviceAdapter::set_pl_clk(grpc::ServerContext* context,
+                                             const rd::SetPlClkRequest* request,
+                                             rd::SetPlClkResponse* response) {
   return run_authorized(
       *authorizer_, Role::kOperator, "remote_device.set_pl_clk", context, [&] {
         PlClocks* clocks = backend_->pl_clocks();
@@ -192,7 +192,7 @@ std::string RemoteDeviceAdapter::synthetic_file(const CompatPath& path) const {
   switch (path.kind) {
     case CompatPath::Kind::kProcVersion: {
       const BoardDescription board = backend_->description();
-      struct utsname names {};
+      struct utsname names{};
       const std::string release =
           ::uname(&names) == 0 ? names.release : "unknown";
       return "Linux version " + release + " (pynq-remote-server " +
@@ -233,9 +233,9 @@ grpc::Status RemoteDeviceAdapter::read_file(
                                   "' cannot be read back; firmware is only "
                                   "written and programmed");
           case CompatPath::Kind::kFpgaFirmware:
-            throw StatusError(grpc::StatusCode::NOT_FOUND,
-                              "'" + printable_path(wire_path) +
-                                  "' is write-only");
+            throw StatusError(
+                grpc::StatusCode::NOT_FOUND,
+                "'" + printable_path(wire_path) + "' is write-only");
           case CompatPath::Kind::kScratch: {
             const UniqueFd file = scratch_->open_for_read(path->name);
             while (true) {
@@ -302,11 +302,10 @@ grpc::Status RemoteDeviceAdapter::write_file(
               content += message.data();
             }
             if (content.size() + message.data().size() > kMaxSysfsWriteBytes) {
-              throw StatusError(grpc::StatusCode::INVALID_ARGUMENT,
-                                "'" + printable_path(wire_path) +
-                                    "' takes at most " +
-                                    std::to_string(kMaxSysfsWriteBytes) +
-                                    " bytes");
+              throw StatusError(
+                  grpc::StatusCode::INVALID_ARGUMENT,
+                  "'" + printable_path(wire_path) + "' takes at most " +
+                      std::to_string(kMaxSysfsWriteBytes) + " bytes");
             }
             if (context->IsCancelled()) throw cancelled();
             const std::string value = trimmed(content);
@@ -387,8 +386,8 @@ void RemoteDeviceAdapter::store_firmware(
   upload->finish();
   std::lock_guard<std::mutex> lock(mutex_);
   firmware_[name] = sha256;
-  log_info("PYNQ.remote firmware '" + name + "' is bitstream " + sha256 +
-           " (" + std::to_string(size) + " bytes)");
+  log_info("PYNQ.remote firmware '" + name + "' is bitstream " + sha256 + " (" +
+           std::to_string(size) + " bytes)");
 }
 
 void RemoteDeviceAdapter::program(grpc::ServerContext* context,

@@ -27,7 +27,8 @@ namespace pynq_remote {
 // Most firmware names the adapter remembers (name -> sha256).
 constexpr size_t kMaxCompatFirmwareNames = 256;
 
-class RemoteDeviceAdapter final : public ::remote_device::RemoteDevice::Service {
+class RemoteDeviceAdapter final
+    : public ::remote_device::RemoteDevice::Service {
  public:
   // `bitstreams` programs; it and `cache` may be absent (no cache): then
   // firmware calls fail with FAILED_PRECONDITION. `design_windows` become
@@ -66,9 +67,10 @@ class RemoteDeviceAdapter final : public ::remote_device::RemoteDevice::Service 
       ::remote_device::WriteFileResponse* response) override {
     return write_file(context, reader, response);
   }
-  grpc::Status existsfile(grpc::ServerContext* context,
-                          const ::remote_device::ExistsFileRequest* request,
-                          ::remote_device::ExistsFileResponse* response) override;
+  grpc::Status existsfile(
+      grpc::ServerContext* context,
+      const ::remote_device::ExistsFileRequest* request,
+      ::remote_device::ExistsFileResponse* response) override;
 
   // The stream RPCs over the stream interfaces, which tests implement.
   grpc::Status read_file(
@@ -84,9 +86,10 @@ class RemoteDeviceAdapter final : public ::remote_device::RemoteDevice::Service 
   // The bytes of a file the server makes up (/proc, device tree, sysfs).
   std::string synthetic_file(const CompatPath& path) const;
   // Stores the stream's bytes into the bitstream cache as `name`.
-  void store_firmware(const std::string& name, const std::string& first,
-                      grpc::ServerReaderInterface<::remote_device::WriteFileRequest>* reader,
-                      const std::string& wire_path);
+  void store_firmware(
+      const std::string& name, const std::string& first,
+      grpc::ServerReaderInterface<::remote_device::WriteFileRequest>* reader,
+      const std::string& wire_path);
   void program(grpc::ServerContext* context, const std::string& name);
   BitstreamCache& cache() const;
 

@@ -44,8 +44,8 @@ class Services final : public ServiceRegistration {
 
   void add_compat(const std::shared_ptr<Backend>& backend,
                   const ServiceOptions& options) {
-    auto scratch = std::make_shared<ScratchArea>(kCompatScratchBytes,
-                                                 kCompatScratchFiles);
+    auto scratch =
+        std::make_shared<ScratchArea>(kCompatScratchBytes, kCompatScratchFiles);
     log_info("PYNQ.remote compatibility services on; scratch area for /tmp: " +
              scratch->directory() + " (at most " +
              std::to_string(kCompatScratchBytes) + " bytes)");
@@ -53,7 +53,8 @@ class Services final : public ServiceRegistration {
     // allow-list the server started with.
     std::vector<DesignWindow> windows;
     for (const MmioWindow& window : backend->windows()->list()) {
-      windows.push_back(DesignWindow{window.name, window.base, window.size, ""});
+      windows.push_back(
+          DesignWindow{window.name, window.base, window.size, ""});
     }
     compat_device = std::make_unique<RemoteDeviceAdapter>(
         backend, options.bitstream_cache,
@@ -102,14 +103,20 @@ std::unique_ptr<ServiceRegistration> register_all_services(
 
   auto services = std::make_unique<Services>(std::move(backend), options);
   if (options.v1) {
-    services->add(builder, &services->device, v1::DeviceService::service_full_name());
-    services->add(builder, &services->mmio, v1::MmioService::service_full_name());
-    services->add(builder, &services->session, v1::SessionService::service_full_name());
-    services->add(builder, &services->buffer, v1::BufferService::service_full_name());
+    services->add(builder, &services->device,
+                  v1::DeviceService::service_full_name());
+    services->add(builder, &services->mmio,
+                  v1::MmioService::service_full_name());
+    services->add(builder, &services->session,
+                  v1::SessionService::service_full_name());
+    services->add(builder, &services->buffer,
+                  v1::BufferService::service_full_name());
     services->add(builder, &services->bitstream,
                   v1::BitstreamService::service_full_name());
-    services->add(builder, &services->clock, v1::ClockService::service_full_name());
-    services->add(builder, &services->pairing, v1::PairingService::service_full_name());
+    services->add(builder, &services->clock,
+                  v1::ClockService::service_full_name());
+    services->add(builder, &services->pairing,
+                  v1::PairingService::service_full_name());
   }
   if (options.compat) {
     services->add(builder, services->compat_device.get(),

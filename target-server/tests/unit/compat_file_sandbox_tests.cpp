@@ -1,5 +1,3 @@
-#include "compat/file_sandbox.h"
-
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -8,6 +6,7 @@
 #include <fstream>
 #include <string>
 
+#include "compat/file_sandbox.h"
 #include "unit/expect_status.h"
 #include "unit/temp_dir.h"
 
@@ -37,13 +36,27 @@ TEST(CompatPathTest, ParseCompatPath_PathsPynqUses_MapToTheirKinds) {
 }
 
 TEST(CompatPathTest, ParseCompatPath_EverythingElse_IsOutside) {
-  for (const char* path :
-       {"/etc/shadow", "/tmp/../etc/shadow", "/tmp/..", "/tmp/.", "/tmp/",
-        "/tmp//x", "/tmp/a/b", "/tmp/.hidden", "/lib/firmware/../../etc/passwd",
-        "/lib/firmware/", "tmp/x", "", "/proc/self/environ", "/proc/version/",
-        "/proc/./version", "/sys/class/fpga_manager/fpga0/../fpga1/firmware",
-        "/sys/class/fpga_manager/fpga0/name", "/tmp/x\n", "/tmp/a b",
-        "//tmp/x", "/tmp/x/"}) {
+  for (const char* path : {"/etc/shadow",
+                           "/tmp/../etc/shadow",
+                           "/tmp/..",
+                           "/tmp/.",
+                           "/tmp/",
+                           "/tmp//x",
+                           "/tmp/a/b",
+                           "/tmp/.hidden",
+                           "/lib/firmware/../../etc/passwd",
+                           "/lib/firmware/",
+                           "tmp/x",
+                           "",
+                           "/proc/self/environ",
+                           "/proc/version/",
+                           "/proc/./version",
+                           "/sys/class/fpga_manager/fpga0/../fpga1/firmware",
+                           "/sys/class/fpga_manager/fpga0/name",
+                           "/tmp/x\n",
+                           "/tmp/a b",
+                           "//tmp/x",
+                           "/tmp/x/"}) {
     EXPECT_FALSE(parse_compat_path(path)) << path;
   }
   EXPECT_FALSE(parse_compat_path(std::string("/tmp/a\0b", 8)));
@@ -65,7 +78,7 @@ TEST_F(ScratchAreaTest, Constructor_MakesAPrivateFolder_RemovedOnDestruction) {
   {
     ScratchArea area(100, 1);
     directory = area.directory();
-    struct stat info {};
+    struct stat info{};
     ASSERT_EQ(::stat(directory.c_str(), &info), 0);
     EXPECT_TRUE(S_ISDIR(info.st_mode));
     EXPECT_EQ(info.st_mode & 0777, 0700u);
@@ -115,9 +128,11 @@ TEST_F(ScratchAreaTest, PlantedSymlink_IsNeitherFollowedNorReported) {
   TempDir outside;
   const std::string target = (outside.path() / "secret").string();
   std::ofstream(target) << "secret";
-  ASSERT_EQ(::symlink(target.c_str(), (area_.directory() + "/link").c_str()), 0);
+  ASSERT_EQ(::symlink(target.c_str(), (area_.directory() + "/link").c_str()),
+            0);
   EXPECT_FALSE(area_.exists("link"));
-  expect_status(grpc::StatusCode::NOT_FOUND, [&] { area_.open_for_read("link"); });
+  expect_status(grpc::StatusCode::NOT_FOUND,
+                [&] { area_.open_for_read("link"); });
   // A write replaces the link itself; the target stays as it was.
   auto writer = area_.start_write("link");
   writer->append("mine");
@@ -130,10 +145,11 @@ TEST_F(ScratchAreaTest, PlantedSymlink_IsNeitherFollowedNorReported) {
 }
 
 TEST_F(ScratchAreaTest, Names_OutsideTheRule_AreRefused) {
-  expect_status(grpc::StatusCode::NOT_FOUND, [&] { area_.open_for_read(".."); });
+  expect_status(grpc::StatusCode::NOT_FOUND,
+                [&] { area_.open_for_read(".."); });
   expect_status(grpc::StatusCode::PERMISSION_DENIED,
                 [&] { area_.start_write("../escape"); });
-  EXPECT_FALSE(area_.exists("../" ));
+  EXPECT_FALSE(area_.exists("../"));
 }
 
 }  // namespace

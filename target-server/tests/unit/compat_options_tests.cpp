@@ -42,8 +42,8 @@ TEST(CompatOptionsTest, Default_SimOnTheNetwork_OnOnlyWithInsecure) {
 }
 
 TEST(CompatOptionsTest, Values_AreParsed) {
-  EXPECT_EQ(parse_server_options({"--pynq-remote-compat", "only",
-                                  "--listen", "127.0.0.1:1"})
+  EXPECT_EQ(parse_server_options(
+                {"--pynq-remote-compat", "only", "--listen", "127.0.0.1:1"})
                 .compat,
             CompatMode::kOnly);
   EXPECT_EQ(parse_server_options({"--backend=sim", "--pynq-remote-compat=off"})
@@ -54,11 +54,11 @@ TEST(CompatOptionsTest, Values_AreParsed) {
 }
 
 TEST(CompatOptionsTest, NonLoopback_WithCredentials_IsRefused) {
-  EXPECT_THAT(option_error({"--listen", "0.0.0.0:7967", "--tls-cert", "c",
-                            "--tls-key", "k", "--tokens", "t",
-                            "--pynq-remote-compat", "on"}),
-              HasSubstr("cannot authenticate its callers, so serving it on "
-                        "0.0.0.0:7967 needs --insecure"));
+  EXPECT_THAT(
+      option_error({"--listen", "0.0.0.0:7967", "--tls-cert", "c", "--tls-key",
+                    "k", "--tokens", "t", "--pynq-remote-compat", "on"}),
+      HasSubstr("cannot authenticate its callers, so serving it on "
+                "0.0.0.0:7967 needs --insecure"));
   EXPECT_EQ(parse_server_options({"--listen", "0.0.0.0:7967", "--insecure",
                                   "--pynq-remote-compat", "on"})
                 .compat,

@@ -28,7 +28,12 @@ std::shared_ptr<SimBackend> make_clock_sim() {
       R"pb(
         board: "clock-board"
         clock_platform: "zynqmp"
-        windows { name: "regs" base_address: 0xA0000000 size: 0x1000 registers {} }
+        windows {
+          name: "regs"
+          base_address: 0xA0000000
+          size: 0x1000
+          registers {}
+        }
       )pb",
       &config));
   return std::make_shared<SimBackend>(config);
@@ -84,9 +89,9 @@ TEST(CompatMmioIdTest, Ids_RoundTrip_AndOnlyCanonicalOnesParse) {
   EXPECT_TRUE(parse_compat_mmio_id("mmio:0xa0000000:0x1000", &base, &length));
   EXPECT_EQ(base, 0xA0000000u);
   EXPECT_EQ(length, 0x1000u);
-  for (const char* bad : {"", "mmio:0xA0000000:0x1000", "mmio:0x0a0:0x1",
-                          "mmio:0xa0:0x1 ", "x", "mmio:0xa0", "mmio:0xa0:0x0",
-                          "mmio:0xffffffffffffff00:0x1000"}) {
+  for (const char* bad :
+       {"", "mmio:0xA0000000:0x1000", "mmio:0x0a0:0x1", "mmio:0xa0:0x1 ", "x",
+        "mmio:0xa0", "mmio:0xa0:0x0", "mmio:0xffffffffffffff00:0x1000"}) {
     EXPECT_FALSE(parse_compat_mmio_id(bad, &base, &length)) << bad;
   }
 }
@@ -303,9 +308,12 @@ class CompatRemoteDeviceTest : public ::testing::Test {
   BitstreamService bitstreams_{sim_, cache_};
   std::shared_ptr<ScratchArea> scratch_ =
       std::make_shared<ScratchArea>(4096, 4);
-  RemoteDeviceAdapter adapter_{
-      sim_, cache_, &bitstreams_, scratch_,
-      {DesignWindow{"regs", kRegsBase, 0x1000, ""}}, Authorizer::open()};
+  RemoteDeviceAdapter adapter_{sim_,
+                               cache_,
+                               &bitstreams_,
+                               scratch_,
+                               {DesignWindow{"regs", kRegsBase, 0x1000, ""}},
+                               Authorizer::open()};
 };
 
 TEST_F(CompatRemoteDeviceTest, BoardFiles_DescribeTheBoard) {
@@ -344,7 +352,8 @@ TEST_F(CompatRemoteDeviceTest, ScratchFile_RoundTrips) {
             grpc::StatusCode::RESOURCE_EXHAUSTED);
 }
 
-TEST_F(CompatRemoteDeviceTest, FirmwareThenFpgaManager_ProgramsThroughTheCache) {
+TEST_F(CompatRemoteDeviceTest,
+       FirmwareThenFpgaManager_ProgramsThroughTheCache) {
   const std::string bitstream(3000, '\x5a');
   EXPECT_FALSE(exists("/lib/firmware/design.bin"));
   ASSERT_TRUE(write_file("/lib/firmware/design.bin",
@@ -358,7 +367,8 @@ TEST_F(CompatRemoteDeviceTest, FirmwareThenFpgaManager_ProgramsThroughTheCache) 
 
   ASSERT_TRUE(write_file("/sys/class/fpga_manager/fpga0/flags", {"0"}).ok());
   ASSERT_TRUE(
-      write_file("/sys/class/fpga_manager/fpga0/firmware", {"design.bin"}).ok());
+      write_file("/sys/class/fpga_manager/fpga0/firmware", {"design.bin"})
+          .ok());
   const FpgaStatus status = sim_->fpga_state();
   EXPECT_EQ(status.sha256, sha256);
   EXPECT_EQ(status.design_name, "design");
@@ -367,7 +377,8 @@ TEST_F(CompatRemoteDeviceTest, FirmwareThenFpgaManager_ProgramsThroughTheCache) 
   EXPECT_EQ(sim_->windows()->list()[0].base, kRegsBase);
 }
 
-TEST_F(CompatRemoteDeviceTest, FpgaManager_UnknownFirmwareOrBadFlags_AreRefused) {
+TEST_F(CompatRemoteDeviceTest,
+       FpgaManager_UnknownFirmwareOrBadFlags_AreRefused) {
   EXPECT_EQ(write_file("/sys/class/fpga_manager/fpga0/firmware", {"nope.bin"})
                 .error_code(),
             grpc::StatusCode::NOT_FOUND);
