@@ -293,15 +293,13 @@ grpc::Status RemoteDeviceAdapter::write_file(
           case CompatPath::Kind::kFpgaFlags:
           case CompatPath::Kind::kFpgaFirmware: {
             std::string content = message.data();
-            while (reader->Read(&message)) {
+            bool too_long = content.size() > kMaxSysfsWriteBytes;
+            while (!too_long && reader->Read(&message)) {
               same_path(message);
-              if (content.size() + message.data().size() >
-                  kMaxSysfsWriteBytes) {
-                break;
-              }
               content += message.data();
+              too_long = content.size() > kMaxSysfsWriteBytes;
             }
-            if (content.size() + message.data().size() > kMaxSysfsWriteBytes) {
+            if (too_long) {
               throw StatusError(
                   grpc::StatusCode::INVALID_ARGUMENT,
                   "'" + printable_path(wire_path) + "' takes at most " +

@@ -385,9 +385,15 @@ TEST_F(CompatRemoteDeviceTest,
   EXPECT_EQ(
       write_file("/sys/class/fpga_manager/fpga0/flags", {"7"}).error_code(),
       grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(write_file("/sys/class/fpga_manager/fpga0/flags",
+                       {"1", std::string(300, ' ')})
+                .error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  ASSERT_TRUE(
+      write_file("/sys/class/fpga_manager/fpga0/flags", {"1", "\n"}).ok());
   std::string content;
   ASSERT_TRUE(read_file("/sys/class/fpga_manager/fpga0/flags", &content).ok());
-  EXPECT_EQ(content, "0\n");
+  EXPECT_EQ(content, "1\n");
 }
 
 TEST(CompatGpioTest, EveryMethod_IsUnimplementedForNow) {
