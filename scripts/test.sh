@@ -6,6 +6,8 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/install-deps.sh"
 "$top/scripts/build-server.sh"
+# The official pynq 4.0.0 in .venv-pynq, for the PYNQ.remote compatibility tests.
+"$top/scripts/install-pynq-venv.sh" >/dev/null
 
 echo "== C++ tests (ctest)"
 ctest --test-dir "$top/target-server/build" --output-on-failure -j"$(nproc)"

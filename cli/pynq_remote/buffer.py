@@ -126,6 +126,8 @@ def allocate(shape, dtype="u4", device=None, cacheable=False, alignment=0):
     The host copy starts zeroed; call ``sync_to_device`` after filling it.
     """
     device = device if device is not None else default_device()
+    if getattr(device, "legacy", False):
+        return device.allocate(shape, dtype, cacheable=cacheable, alignment=alignment)
     mirror = np.zeros(shape, dtype)
     request = buffer_pb2.AllocateBufferRequest(
         session_id=device.session.id, size=max(mirror.nbytes, 1), alignment=alignment,

@@ -93,6 +93,8 @@ def deploy(device, design, partial=False, dtbo=None, progress=None):
     design also gets the PL clocks its ``.hwh`` asks for."""
     if design.bitstream is None:
         raise PynqRemoteUserError(f"{design.source}: no bitstream to deploy")
+    if getattr(device, "legacy", False):
+        return device.deploy(design, partial, dtbo, progress)
     start = time.perf_counter()
     sent = upload(device, design.bitstream, progress)
     clocks = {} if partial else set_design_clocks(device, design)

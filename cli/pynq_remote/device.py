@@ -9,6 +9,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from . import addresses, channel
 from .errors import from_rpc_error
 from .info import DeviceInfo
+from .legacy import probe
 from .session import Session
 from .v1 import (bitstream_pb2_grpc, buffer_pb2_grpc, clock_pb2_grpc, device_pb2,
                  device_pb2_grpc, mmio_pb2_grpc, session_pb2_grpc)
@@ -99,8 +100,14 @@ def connect(address=None, lease=10.0, credentials=None):
     the client stops renewing its session (because it died, say).
     ``credentials`` default to the config file and environment
     (``pynq_remote.credentials``).
+
+    A server without the v1 DeviceService (an original PYNQ.cpp server)
+    gets a ``pynq_remote.legacy.LegacyDevice`` instead, which logs one line
+    naming what the PYNQ.remote protocol cannot do.
     """
-    return Device(address if address else addresses.default_address(), lease, credentials)
+    device = Device(address if address else addresses.default_address(), lease, credentials)
+    legacy = probe(device.address, device._channel)
+    return legacy if legacy is not None else device
 
 
 def default_device():

@@ -41,6 +41,9 @@ class MMIO:
         self.base_addr = base_addr
         self.length = length
         self.device = device if device is not None else default_device()
+        # A PYNQ.remote server (pynq_remote.legacy): reads and writes only.
+        self._window = (self.device.open_window(base_addr, length)
+                        if getattr(self.device, "legacy", False) else None)
 
     def address(self, offset, size):
         """The physical address of ``offset``, checked to fit ``size`` bytes."""
@@ -55,9 +58,17 @@ class MMIO:
 
         ``word_order="big"`` swaps the 32-bit halves of an 8-byte value.
         """
-        request = mmio_pb2.ReadRequest(address=self.address(offset, length),
-                                       width=wire_width(length))
-        value = self.device.call(self.device.mmio.Read, request).value
+        address = self.address(offset, length)
+        if self._window is None:
+            request = mmio_pb2.ReadRequest(address=address, width=wire_width(length))
+            value = self.device.call(self.device.mmio.Read, request).value
+        elif length == 8:
+            # The PYNQ.remote reply holds 32 bits: two reads, low word first.
+            value = (self.device.read_register(self._window, offset, 4)
+                     | self.device.read_register(self._window, offset + 4, 4) << 32)
+        else:
+            wire_width(length)
+            value = self.device.read_register(self._window, offset, length)
         if length == 8 and word_order == "big":
             value = ((value & 0xFFFFFFFF) << 32) | (value >> 32)
         return value
@@ -72,6 +83,12 @@ class MMIO:
             return
         if not 0 <= data < (1 << (8 * length)):
             raise MmioAccessError(f"value {data:#x} does not fit in {length} bytes")
+        if self._window is not None:
+            if length % 4:
+                raise MmioAccessError("a PYNQ.remote server writes whole 32-bit words")
+            self.address(offset, length)
+            self.device.write_register(self._window, offset, data.to_bytes(length, "little"))
+            return
         request = mmio_pb2.WriteRequest(address=self.address(offset, length),
                                         width=wire_width(length), value=data)
         self.device.call(self.device.mmio.Write, request)
@@ -81,6 +98,7 @@ class MMIO:
 
         Returns a numpy array of unsigned ints of that width.
         """
+        self._v1_only("read_block")
         request = mmio_pb2.ReadBlockRequest(address=self.address(offset, count * width),
                                             width=wire_width(width), count=count)
         data = self.device.call(self.device.mmio.ReadBlock, request).data
@@ -92,13 +110,25 @@ class MMIO:
         if words.size and (words.min() < 0 or int(words.max()) >= 1 << (8 * width)):
             raise MmioAccessError(f"a value does not fit in {width} bytes")
         data = words.astype(_DTYPES[width]).tobytes()
+        if self._window is not None and width == 4:
+            self.address(offset, len(data))
+            self.device.write_register(self._window, offset, data)
+            return
+        self._v1_only("write_block")
         request = mmio_pb2.WriteBlockRequest(
             address=self.address(offset, len(data)), width=wire_width(width), data=data)
         self.device.call(self.device.mmio.WriteBlock, request)
 
     def batch(self):
         """Returns a ``Batch`` of steps to run on the board in one call."""
+        self._v1_only("batch")
         return Batch(self)
+
+    def _v1_only(self, what):
+        if self._window is not None:
+            from .legacy import NotAvailable
+            raise NotAvailable(f"MMIO {what} is not available over the PYNQ.remote "
+                               f"protocol of {self.device.address}")
 
     def __repr__(self):
         return f"MMIO(0x{self.base_addr:x}, 0x{self.length:x}, device={self.device!r})"

@@ -138,6 +138,13 @@ int serve(ServerOptions& options, const Board& board,
   services_options.authorizer = security.authorizer;
   services_options.pairing = security.pairing;
   services_options.on_paired = [] { ::kill(::getpid(), SIGHUP); };
+  services_options.compat = options.compat != CompatMode::kOff;
+  services_options.v1 = options.compat != CompatMode::kOnly;
+  if (services_options.compat && !security.authorizer->is_open()) {
+    log_warning(
+        "--pynq-remote-compat: callers must authenticate on this server, "
+        "which PYNQ.remote clients cannot do; their calls will be refused");
+  }
 
   grpc::ServerBuilder builder;
   int port = 0;
@@ -155,7 +162,7 @@ int serve(ServerOptions& options, const Board& board,
     log_error("cannot listen on " + options.listen);
     return kExitFailure;
   }
-  mark_serving(*server);
+  mark_serving(*server, *services);
   options.listen = bound_address(options.listen, port);
   log_info("serving board '" + description.board + "' (" +
            description.platform + ") with the " + description.backend +

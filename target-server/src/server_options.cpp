@@ -138,6 +138,18 @@ void apply(const std::string& name, const std::string& value,
                         : name == "--tokens"    ? &options->tokens
                                                 : &options->credentials_dir;
     *path = value;
+  } else if (name == "--pynq-remote-compat") {
+    if (value == "on") {
+      options->compat = CompatMode::kOn;
+    } else if (value == "off") {
+      options->compat = CompatMode::kOff;
+    } else if (value == "only") {
+      options->compat = CompatMode::kOnly;
+    } else {
+      throw OptionError(
+          "--pynq-remote-compat: expected on, off or only, got '" + value +
+          "'");
+    }
   } else if (name == "--max-call-rate") {
     const std::optional<uint64_t> rate = parse_number(value);
     if (!rate) {
@@ -202,6 +214,20 @@ void apply_defaults(ServerOptions* options) {
     options->cache_bytes = kDefaultBitstreamCacheBytes;
   }
   check_security(*options);
+  // The PYNQ.remote protocol cannot authenticate: off the loopback it needs
+  // --insecure.
+  const bool open_to_it =
+      options->insecure || is_loopback_listen(options->listen);
+  if (!options->compat) {
+    options->compat = sim && open_to_it ? CompatMode::kOn : CompatMode::kOff;
+  } else if (*options->compat != CompatMode::kOff && !open_to_it) {
+    throw OptionError(
+        "--pynq-remote-compat: the PYNQ.remote protocol cannot authenticate "
+        "its callers, so serving it on " +
+        options->listen +
+        " needs --insecure (anyone on the network then controls the board); "
+        "keep it on a loopback address or off");
+  }
   if (options->carveout && sim) {
     throw OptionError(
         "--carveout: only the linux backend maps a carve-out; the sim takes "
@@ -233,12 +259,12 @@ ServerOptions parse_server_options(const std::vector<std::string>& args) {
     }
     const size_t equals = arg.find('=');
     const std::string name = arg.substr(0, equals);
-    if (!is_one_of(name, {"--listen", "--backend", "--config", "--log-level",
-                          "--mem-device", "--platform",
-                          "--session-memory-limit", "--carveout",
-                          "--cache-dir", "--cache-bytes", "--tls-cert",
-                          "--tls-key", "--client-ca", "--tokens",
-                          "--credentials-dir", "--max-call-rate"})) {
+    if (!is_one_of(name,
+                   {"--listen", "--backend", "--config", "--log-level",
+                    "--mem-device", "--platform", "--session-memory-limit",
+                    "--carveout", "--cache-dir", "--cache-bytes", "--tls-cert",
+                    "--tls-key", "--client-ca", "--tokens", "--credentials-dir",
+                    "--max-call-rate", "--pynq-remote-compat"})) {
       throw OptionError("unknown option '" + name + "'");
     }
     if (equals != std::string::npos) {
@@ -303,6 +329,12 @@ Options:
                        board (warned at start and for every connection)
   --max-call-rate N    calls per second one caller may make, bursts of 2N
                        (default 20000; 0: no limit)
+  --pynq-remote-compat on|off|only
+                       also serve the PYNQ.remote protocol of the `pynq`
+                       host package (on), only that protocol (only), or not
+                       (off). Its clients cannot authenticate: off loopback
+                       it needs --insecure. Default: on for sim on loopback
+                       or with --insecure, else off
   --help               print this help and exit
 
 Secure by default: a non-loopback --listen needs --credentials-dir, or

@@ -15,6 +15,9 @@ namespace pynq_remote {
 
 enum class BackendKind { kLinux, kSim };
 
+// Which protocols the server speaks: pynq_remote.v1 and/or PYNQ.remote's.
+enum class CompatMode { kOff, kOn, kOnly };
+
 constexpr double kDefaultMaxCallRate = 20000;
 
 struct ServerOptions {
@@ -49,6 +52,10 @@ struct ServerOptions {
   bool insecure = false;
   // Calls per second each caller may make (burst: twice that); 0: no limit.
   double max_call_rate = kDefaultMaxCallRate;
+  // --pynq-remote-compat: the PYNQ.remote services next to v1 (on), alone
+  // (only), or not (off). Default: on for the sim when the address is
+  // loopback or --insecure, off otherwise.
+  std::optional<CompatMode> compat;
 };
 
 // Whether HOST of HOST:PORT is a loopback address.

@@ -24,7 +24,10 @@ from ..server import server_command
               help="Accept the bearer tokens of this file (pynq-remote pki token).")
 @click.option("--insecure", is_flag=True,
               help="Serve a non-loopback --listen without credentials.")
-def serve(sim, listen, config, log_level, credentials_dir, tokens, insecure):
+@click.option("--pynq-remote-compat", "compat", type=click.Choice(["on", "off", "only"]),
+              help="Also serve PYNQ.remote's protocol for the `pynq` package (on, the "
+              "default on loopback), only that protocol, or not (see docs/compat.md).")
+def serve(sim, listen, config, log_level, credentials_dir, tokens, insecure, compat):
     """Run pynq-remote-server with the simulated board until interrupted.
 
     The server prints `pynq-remote-server listening on HOST:PORT` when it is
@@ -40,6 +43,8 @@ def serve(sim, listen, config, log_level, credentials_dir, tokens, insecure):
         extra_args += ["--credentials-dir", credentials_dir]
     if tokens:
         extra_args += ["--tokens", tokens]
+    if compat:
+        extra_args += ["--pynq-remote-compat", compat]
     process = subprocess.Popen(server_command(listen, "sim", config, log_level, extra_args))
     # Stopping us stops the server: it must not outlive its parent.
     signal.signal(signal.SIGTERM, lambda *_: process.send_signal(signal.SIGTERM))

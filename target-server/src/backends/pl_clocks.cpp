@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/hex.h"
 #include "core/status_error.h"
 
 namespace pynq_remote {
@@ -257,6 +258,50 @@ PlClock PlClocks::set_frequency(unsigned index, double frequency_mhz) {
   const auto [divisor0, divisor1] =
       closest_divisors(source_mhz, frequency_mhz);
   return write_clock(index, divisor0, divisor1);
+}
+
+const std::vector<ClockRegisterPage>& PlClocks::pages() const {
+  return layout_.pages;
+}
+
+uint32_t PlClocks::read_register(uint64_t address) {
+  bool inside = false;
+  for (const ClockRegisterPage& page : layout_.pages) {
+    inside =
+        inside || (address >= page.base && address - page.base < page.size);
+  }
+  if (!inside || address % 4 != 0) {
+    throw StatusError(grpc::StatusCode::PERMISSION_DENIED,
+                      to_hex(address) +
+                          " is not an aligned register of the clock "
+                          "controller");
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  return registers_->read32(address);
+}
+
+void PlClocks::write_register(uint64_t address, uint32_t value) {
+  if (layout_.unlock_address != 0 && address == layout_.unlock_address) return;
+  for (unsigned index = 0; index < kCount; ++index) {
+    if (address != layout_.pl_controls[index]) continue;
+    const uint32_t selector =
+        (value >> layout_.srcsel_shift) & layout_.srcsel_mask;
+    const bool enabled =
+        layout_.enable_bit < 0 || ((value >> layout_.enable_bit) & 1);
+    if (selector != layout_.pll_srcsel || !enabled) {
+      throw StatusError(grpc::StatusCode::INVALID_ARGUMENT,
+                        "PL clock " + std::to_string(index) +
+                            ": only an enabled clock from the I/O PLL can be "
+                            "set");
+    }
+    set_divisors(index, (value >> kDivisor0Shift) & kDivisorMask,
+                 (value >> layout_.divisor1_shift) & kDivisorMask);
+    return;
+  }
+  throw StatusError(grpc::StatusCode::PERMISSION_DENIED,
+                    to_hex(address) +
+                        " is not a PL clock control register; only those "
+                        "can be written");
 }
 
 std::pair<unsigned, unsigned> closest_divisors(double source_mhz,

@@ -69,6 +69,17 @@ class PlClocks {
   // both are 1 to 63.
   PlClock set_divisors(unsigned index, unsigned divisor0, unsigned divisor1);
 
+  // Register-level access for hosts that program the clock controller
+  // themselves (the PYNQ.remote protocol). pages(): the controller's pages.
+  // read_register(): one aligned 32-bit register in them. write_register():
+  // a PL clock control goes through set_divisors() with the divisors of
+  // `value`, which must select the I/O PLL and keep the clock enabled; a
+  // write of the unlock register is accepted and ignored (writes unlock
+  // themselves). Anything else is PERMISSION_DENIED.
+  const std::vector<ClockRegisterPage>& pages() const;
+  uint32_t read_register(uint64_t address);
+  void write_register(uint64_t address, uint32_t value);
+
   struct Layout;
 
  private:

@@ -4,7 +4,13 @@
 
 #include <utility>
 
+#include "compat/buffer_adapter.h"
+#include "compat/file_sandbox.h"
+#include "compat/gpio_adapter.h"
+#include "compat/mmio_adapter.h"
+#include "compat/remote_device_adapter.h"
 #include "core/limits.h"
+#include "core/log.h"
 #include "core/session_repository.h"
 #include "services/bitstream_service.h"
 #include "services/buffer_service.h"
@@ -30,7 +36,35 @@ class Services final : public ServiceRegistration {
                options.authorizer),
         bitstream(backend, options.bitstream_cache, options.authorizer),
         clock(backend, options.authorizer),
-        pairing(options.pairing, options.on_paired) {}
+        pairing(options.pairing, options.on_paired) {
+    if (options.compat) add_compat(backend, options);
+  }
+
+  std::vector<std::string> service_names() const override { return names; }
+
+  void add_compat(const std::shared_ptr<Backend>& backend,
+                  const ServiceOptions& options) {
+    auto scratch =
+        std::make_shared<ScratchArea>(kCompatScratchBytes, kCompatScratchFiles);
+    log_info("PYNQ.remote compatibility services on; scratch area for /tmp: " +
+             scratch->directory() + " (at most " +
+             std::to_string(kCompatScratchBytes) + " bytes)");
+    // The protocol carries no address map: a programming keeps the
+    // allow-list the server started with.
+    std::vector<DesignWindow> windows;
+    for (const MmioWindow& window : backend->windows()->list()) {
+      windows.push_back(
+          DesignWindow{window.name, window.base, window.size, ""});
+    }
+    compat_device = std::make_unique<RemoteDeviceAdapter>(
+        backend, options.bitstream_cache,
+        options.bitstream_cache ? &bitstream : nullptr, std::move(scratch),
+        std::move(windows), options.authorizer);
+    compat_mmio = std::make_unique<MmioAdapter>(backend, options.authorizer);
+    compat_buffer =
+        std::make_unique<BufferAdapter>(&buffer, sessions, options.authorizer);
+    compat_gpio = std::make_unique<GpioAdapter>(options.authorizer);
+  }
 
   // First: the services below share it. The last owner to go closes the
   // sessions still open.
@@ -42,6 +76,19 @@ class Services final : public ServiceRegistration {
   BitstreamService bitstream;
   ClockService clock;
   PairingService pairing;
+  // The PYNQ.remote adapters, over the services above; null when off.
+  // Declared last, so they go first.
+  std::unique_ptr<RemoteDeviceAdapter> compat_device;
+  std::unique_ptr<MmioAdapter> compat_mmio;
+  std::unique_ptr<BufferAdapter> compat_buffer;
+  std::unique_ptr<GpioAdapter> compat_gpio;
+  std::vector<std::string> names;
+
+  void add(grpc::ServerBuilder& builder, grpc::Service* service,
+           const char* name) {
+    builder.RegisterService(service);
+    names.push_back(name);
+  }
 };
 
 }  // namespace
@@ -55,27 +102,40 @@ std::unique_ptr<ServiceRegistration> register_all_services(
   builder.SetMaxSendMessageSize(static_cast<int>(kMaxMessageBytes));
 
   auto services = std::make_unique<Services>(std::move(backend), options);
-  builder.RegisterService(&services->device);
-  builder.RegisterService(&services->mmio);
-  builder.RegisterService(&services->session);
-  builder.RegisterService(&services->buffer);
-  builder.RegisterService(&services->bitstream);
-  builder.RegisterService(&services->clock);
-  builder.RegisterService(&services->pairing);
+  if (options.v1) {
+    services->add(builder, &services->device,
+                  v1::DeviceService::service_full_name());
+    services->add(builder, &services->mmio,
+                  v1::MmioService::service_full_name());
+    services->add(builder, &services->session,
+                  v1::SessionService::service_full_name());
+    services->add(builder, &services->buffer,
+                  v1::BufferService::service_full_name());
+    services->add(builder, &services->bitstream,
+                  v1::BitstreamService::service_full_name());
+    services->add(builder, &services->clock,
+                  v1::ClockService::service_full_name());
+    services->add(builder, &services->pairing,
+                  v1::PairingService::service_full_name());
+  }
+  if (options.compat) {
+    services->add(builder, services->compat_device.get(),
+                  ::remote_device::RemoteDevice::service_full_name());
+    services->add(builder, services->compat_mmio.get(),
+                  ::mmio::Mmio::service_full_name());
+    services->add(builder, services->compat_buffer.get(),
+                  ::buffer::RemoteBuffer::service_full_name());
+    services->add(builder, services->compat_gpio.get(),
+                  ::gpio::Gpio::service_full_name());
+  }
   return services;
 }
 
-void mark_serving(grpc::Server& server) {
+void mark_serving(grpc::Server& server, const ServiceRegistration& services) {
   grpc::HealthCheckServiceInterface* health = server.GetHealthCheckService();
   if (health == nullptr) return;
   health->SetServingStatus(true);
-  for (const char* name : {v1::DeviceService::service_full_name(),
-                           v1::MmioService::service_full_name(),
-                           v1::SessionService::service_full_name(),
-                           v1::BufferService::service_full_name(),
-                           v1::BitstreamService::service_full_name(),
-                           v1::ClockService::service_full_name(),
-                           v1::PairingService::service_full_name()}) {
+  for (const std::string& name : services.service_names()) {
     health->SetServingStatus(name, true);
   }
 }

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "backends/backend.h"
 #include "core/authorizer.h"
@@ -27,6 +29,12 @@ struct ServiceOptions {
   // While unpaired: the pairing state, and what to do once paired.
   std::shared_ptr<Pairing> pairing;
   std::function<void()> on_paired;
+  // Serve the PYNQ.remote compatibility services (packages remote_device,
+  // mmio, buffer, gpio) over the same backend, sessions and cache.
+  bool compat = false;
+  // Serve the pynq_remote.v1 services; off (with compat on) the server
+  // speaks only the PYNQ.remote protocol, as a PYNQ.cpp server does.
+  bool v1 = true;
 };
 
 // Keeps the service objects alive as long as the server that uses them.
@@ -34,19 +42,22 @@ struct ServiceOptions {
 class ServiceRegistration {
  public:
   virtual ~ServiceRegistration() = default;
+  // Full names of the services registered, for the health service.
+  virtual std::vector<std::string> service_names() const = 0;
 };
 
-// Registers DeviceService, MmioService, SessionService, BufferService and
-// BitstreamService
-// over `backend`, turns on the standard grpc.health.v1.Health service and
+// Registers DeviceService, MmioService, SessionService, BufferService,
+// BitstreamService, ClockService and PairingService (unless options.v1 is
+// off) and the PYNQ.remote services (when options.compat is on) over
+// `backend`, turns on the standard grpc.health.v1.Health service and
 // sets the message size limits. Call before builder.BuildAndStart(); keep
 // the result until the server is gone.
 std::unique_ptr<ServiceRegistration> register_all_services(
     grpc::ServerBuilder& builder, std::shared_ptr<Backend> backend,
     const ServiceOptions& options = {});
 
-// Reports every service as SERVING on the health service.
-void mark_serving(grpc::Server& server);
+// Reports every service of `services` as SERVING on the health service.
+void mark_serving(grpc::Server& server, const ServiceRegistration& services);
 
 }  // namespace pynq_remote
 
