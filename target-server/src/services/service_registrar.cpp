@@ -10,6 +10,8 @@
 #include "services/buffer_service.h"
 #include "services/clock_service.h"
 #include "services/device_service.h"
+#include "services/gpio_service.h"
+#include "services/interrupt_service.h"
 #include "services/mmio_service.h"
 #include "services/pairing_service.h"
 #include "services/session_service.h"
@@ -30,7 +32,11 @@ class Services final : public ServiceRegistration {
                options.authorizer),
         bitstream(backend, options.bitstream_cache, options.authorizer),
         clock(backend, options.authorizer),
+        gpio(backend, options.authorizer),
+        interrupt(backend, sessions, options.authorizer),
         pairing(options.pairing, options.on_paired) {}
+
+  void begin_shutdown() override { interrupt.end_all(); }
 
   // First: the services below share it. The last owner to go closes the
   // sessions still open.
@@ -41,6 +47,8 @@ class Services final : public ServiceRegistration {
   BufferService buffer;
   BitstreamService bitstream;
   ClockService clock;
+  GpioService gpio;
+  InterruptService interrupt;
   PairingService pairing;
 };
 
@@ -61,6 +69,8 @@ std::unique_ptr<ServiceRegistration> register_all_services(
   builder.RegisterService(&services->buffer);
   builder.RegisterService(&services->bitstream);
   builder.RegisterService(&services->clock);
+  builder.RegisterService(&services->gpio);
+  builder.RegisterService(&services->interrupt);
   builder.RegisterService(&services->pairing);
   return services;
 }
@@ -75,6 +85,8 @@ void mark_serving(grpc::Server& server) {
                            v1::BufferService::service_full_name(),
                            v1::BitstreamService::service_full_name(),
                            v1::ClockService::service_full_name(),
+                           v1::GpioService::service_full_name(),
+                           v1::InterruptService::service_full_name(),
                            v1::PairingService::service_full_name()}) {
     health->SetServingStatus(name, true);
   }

@@ -34,11 +34,14 @@ struct ServiceOptions {
 class ServiceRegistration {
  public:
   virtual ~ServiceRegistration() = default;
+  // Ends the streams that would otherwise run until the shutdown grace
+  // period is over (interrupt subscriptions). Call before Server::Shutdown.
+  virtual void begin_shutdown() {}
 };
 
-// Registers DeviceService, MmioService, SessionService, BufferService and
-// BitstreamService
-// over `backend`, turns on the standard grpc.health.v1.Health service and
+// Registers DeviceService, MmioService, SessionService, BufferService,
+// BitstreamService, ClockService, GpioService, InterruptService and
+// PairingService over `backend`, turns on the standard grpc.health.v1.Health service and
 // sets the message size limits. Call before builder.BuildAndStart(); keep
 // the result until the server is gone.
 std::unique_ptr<ServiceRegistration> register_all_services(
