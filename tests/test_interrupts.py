@@ -158,3 +158,45 @@ def test_a_stopped_server_raises_in_the_waiting_coroutine():
                 await asyncio.wait_for(waiting, 10)
 
         asyncio.run(run())
+
+
+CLIENT = """
+import asyncio, sys
+sys.path.insert(0, {tests!r})
+import pynq_remote
+from pynq_remote import Interrupt
+from sim_interrupt_design import sim_design
+dev = pynq_remote.connect({address!r})
+pin = Interrupt("axi_gpio_0/ip2intc_irpt", device=dev, design=sim_design())
+
+async def main():
+    waiting = asyncio.ensure_future(pin.wait())
+    await asyncio.sleep(0.05)
+    print("waiting", flush=True)
+    await waiting
+
+asyncio.run(main())
+"""
+
+
+def test_a_client_killed_while_waiting_leaves_no_subscription_or_reader(server, board):
+    import pathlib
+    import signal
+    import subprocess
+    import sys
+
+    tests = str(pathlib.Path(__file__).parent)
+    child = subprocess.Popen([sys.executable, "-c", CLIENT.format(tests=tests,
+                                                                  address=server.address)],
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "waiting"
+        status = list_subscriptions(board)
+        assert len(status.subscriptions) == 1 and status.open_lines == 1
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        child.stdout.close()
+    assert wait_until(lambda: not list_subscriptions(board).subscriptions, timeout=5)
+    status = list_subscriptions(board)
+    assert (status.open_lines, status.reader_threads) == (0, 0)
