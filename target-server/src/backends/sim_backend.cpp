@@ -42,7 +42,9 @@ config::Window model_config(const DesignWindow& window) {
   } else if (ip == "axi_dma") {
     out.mutable_axi_dma()->set_length_width(26);
   } else if (ip == "axi_intc") {
+    // Vivado's default C_KIND_OF_INTR: every input rising-edge sensitive.
     out.mutable_axi_intc()->set_inputs(32);
+    out.mutable_axi_intc()->set_kind_of_intr(0xFFFFFFFF);
   } else {
     out.mutable_registers();
   }
@@ -202,18 +204,20 @@ FpgaStatus SimBackend::program(const ProgramRequest& request) {
   check_clear_of_pool(next->windows, memory_.get());
   next->wires = build_wires(request.interrupts, *next);
   for (const SimWire& wire : next->wires) {
-    if (wire.controller == nullptr && gic_.count(wire.index) == 0) {
+    if (wire.controller == nullptr && (wire.index < 32 || wire.index > 1019)) {
       throw StatusError(grpc::StatusCode::INVALID_ARGUMENT,
                         "interrupt line " + std::to_string(wire.index) +
-                            " is not a PL-to-PS interrupt of this board");
+                            " is not a shared peripheral interrupt (32 to "
+                            "1019)");
     }
   }
-  next->status = FpgaStatus{FpgaState::kOperating, "operating",
-                            request.design_name,  request.sha256,
-                            request.partial,      unix_ms_now()};
-  if (!request.device_tree_overlay.empty()) {
-    log_debug("sim: ignoring a device-tree overlay of " +
-              std::to_string(request.device_tree_overlay.size()) + " bytes");
+  {
+    // A design may use other PL-to-PS lines than the sim's (a Zynq-7000's
+    // 61 to 68, say): the GIC gets them.
+    std::lock_guard<std::mutex> lock(model_mutex_);
+    for (const SimWire& wire : next->wires) {
+      if (wire.controller == nullptr) gic_[wire.index];
+    }
   }
   const FpgaStatus status = next->status;
   {

@@ -55,8 +55,8 @@ class SimBackend final : public Backend {
   // The design's windows get models by IP type: axi_gpio -> AXI GPIO with
   // one 32-bit channel, all inputs after reset; axi_dma -> AXI DMA
   // (length_width 26) over the buffer memory; axi_intc -> AXI INTC with 32
-  // level inputs; others -> a register file. The design's interrupts are
-  // wired as given. The overlay is accepted and ignored. INVALID_ARGUMENT
+  // rising-edge inputs (Vivado's default); others -> a register file. The
+  // design's interrupts are wired as given, adding the GIC lines they use. The overlay is accepted and ignored. INVALID_ARGUMENT
   // for bad windows or wires.
   FpgaStatus program(const ProgramRequest& request) override;
 

@@ -203,6 +203,9 @@ TEST(SimInterruptTests, ProgrammedDesign_WiresItsInterrupts) {
   request.interrupts = {{"leds", "", 5}};
   expect_status(grpc::StatusCode::INVALID_ARGUMENT,
                 [&] { sim->program(request); });
+  request.interrupts = {{"intc", "", 61}};  // a Zynq-7000 line
+  sim->program(request);
+  EXPECT_EQ(sim->interrupts()->available().front(), 61u);
 }
 
 }  // namespace
