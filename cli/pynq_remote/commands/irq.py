@@ -34,6 +34,13 @@ def watch(ctx, lines, count):
     if not ctx.as_json:
         ctx.console.print(f"watching lines {', '.join(map(str, lines))}; Ctrl-C stops",
                           style="dim")
+    try:
+        _print_events(ctx, lines, count)
+    finally:
+        ctx.device.close()   # the board ends the subscription with the session now
+
+
+def _print_events(ctx, lines, count):
     seen = 0
     for event in watch_lines(ctx.device, list(lines)):
         stamp = datetime.datetime.fromtimestamp(event.timestamp_unix_ns / 1e9,

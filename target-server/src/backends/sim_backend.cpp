@@ -219,6 +219,13 @@ FpgaStatus SimBackend::program(const ProgramRequest& request) {
       if (wire.controller == nullptr) gic_[wire.index];
     }
   }
+  next->status = FpgaStatus{FpgaState::kOperating, "operating",
+                            request.design_name,  request.sha256,
+                            request.partial,      unix_ms_now()};
+  if (!request.device_tree_overlay.empty()) {
+    log_debug("sim: ignoring a device-tree overlay of " +
+              std::to_string(request.device_tree_overlay.size()) + " bytes");
+  }
   const FpgaStatus status = next->status;
   {
     std::lock_guard<std::mutex> lock(design_mutex_);
