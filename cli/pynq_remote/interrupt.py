@@ -60,10 +60,11 @@ def set_active_design(device, design):
 
 
 def watcher_for(device):
-    """The device's one interrupt stream, made on first use."""
+    """The device's one interrupt stream, made on first use, and again after
+    one broke (the waiters of the broken one got its error)."""
     with _watchers_lock:
         watcher = _watchers.get(device)
-        if watcher is None or watcher.closed:
+        if watcher is None or watcher.closed or watcher.error is not None:
             watcher = _watchers[device] = _Watcher(device)
         return watcher
 
