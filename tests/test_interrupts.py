@@ -4,6 +4,7 @@ where Interrupt and AxiGPIO wait on it with asyncio."""
 
 import asyncio
 import statistics
+import threading
 import time
 
 import pytest
@@ -200,3 +201,32 @@ def test_a_client_killed_while_waiting_leaves_no_subscription_or_reader(server, 
     assert wait_until(lambda: not list_subscriptions(board).subscriptions, timeout=5)
     status = list_subscriptions(board)
     assert (status.open_lines, status.reader_threads) == (0, 0)
+
+
+def test_two_sessions_on_one_line_both_get_each_event(server, board):
+    """A program waiting on the line and `irq watch` beside it (another
+    session, acknowledging automatically): both see every event."""
+    from pynq_remote.interrupt import watch
+
+    watched = []
+    with pynq_remote.connect(server.address) as other:
+        def watch_three():
+            for event in watch(other, [LINE]):
+                watched.append(event.count)
+                if len(watched) == 3:
+                    return
+
+        watcher_thread = threading.Thread(target=watch_three)
+        watcher_thread.start()
+        assert wait_until(lambda: any(s.auto_acknowledge
+                                      for s in list_subscriptions(board).subscriptions))
+        gpio = AxiGPIO(AXI_GPIO_0, device=board, design=sim_design())
+
+        async def run():
+            for value in (0x1, 0x0, 0x1):
+                seen, _ = await toggle_and_wait(board, gpio.channel2, "axi_gpio_0", value, 2)
+                assert seen == value
+
+        asyncio.run(run())
+        watcher_thread.join(5)
+        assert watched == [1, 2, 3]
