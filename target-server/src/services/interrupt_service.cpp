@@ -37,9 +37,11 @@ InterruptService::InterruptService(std::shared_ptr<Backend> backend,
       backend_(std::move(backend)),
       sessions_(std::move(sessions)),
       hub_(std::make_shared<InterruptHub>(backend_->interrupts())) {
-  sessions_->add_cleanup([hub = hub_](const std::string& session_id) {
-    return hub->end_session(session_id);
-  });
+  // The hub reaches the backend's lines: the cleanup keeps both alive.
+  sessions_->add_cleanup(
+      [hub = hub_, backend = backend_](const std::string& session_id) {
+        return hub->end_session(session_id);
+      });
 }
 
 grpc::Status InterruptService::watch_interrupts(
