@@ -1,6 +1,7 @@
 import pytest
 
 import pynq_remote.device
+from emulated_target import emulated_target, target  # noqa: F401 (shared fixtures)
 from pynq_remote.server import LocalServer
 
 

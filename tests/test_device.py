@@ -15,7 +15,8 @@ def test_info_describes_the_sim_board(device):
     assert info.limits.max_burst_words >= 4096
     assert info.limits.max_message_bytes >= 4 << 20
     names = [w.name for w in info.mmio_windows]
-    assert names == ["axi_gpio_0", "axi_gpio_1", "hls_core_0", "axi_dma_0", "axi_bram_ctrl_0"]
+    assert names == ["axi_gpio_0", "axi_gpio_1", "hls_core_0", "axi_dma_0", "axi_bram_ctrl_0",
+                     "axi_intc_0"]
     assert info.fpga.state == "operating"
     assert info.fpga.design_name == "sim_base"
 

@@ -1,6 +1,7 @@
 """End to end against the emulated target: the RAM-disk booted once in
-qemu-system-aarch64 -M virt by the real `pynq-remote emulate`, driven through
-the real CLI and library.
+qemu-system-aarch64 -M virt by the real `pynq-remote emulate` (the session
+fixture ``target`` of tests/emulated_target.py), driven through the real CLI
+and library.
 
 It is a real aarch64 Linux, so these are the linux backend's tests without a
 board: /dev/mem, the carve-out above mem=, no FPGA manager, init restarting
@@ -9,18 +10,15 @@ a missing tool fails them, loudly.
 """
 
 import json
-import os
 import statistics
 import subprocess
-import sys
-import threading
 import time
 
 import numpy as np
 import pytest
 
 import pynq_remote
-from pynq_remote import MMIO, emulate
+from pynq_remote import MMIO
 from pynq_remote.emulate import artifacts, elf, packages
 from pynq_remote.errors import ConnectionFailed
 from cli_runner import run_cli
@@ -31,66 +29,6 @@ pytestmark = pytest.mark.emulate
 VIRTIO_MMIO = 0x0A000000
 VIRTIO_MAGIC = 0x74726976  # "virt"
 KERNEL_RELEASE = packages.KERNEL[0].removeprefix("linux-image-")
-BUILD_AND_BOOT_TIMEOUT_S = 900
-
-
-class Target:
-    """The running emulated target, as `pynq-remote emulate --json` described it."""
-
-    def __init__(self, state, run_dir, boot_wall_seconds):
-        self.state = state
-        self.address = state["address"]
-        self.run_dir = run_dir
-        self.boot_wall_seconds = boot_wall_seconds
-
-    def console(self, command):
-        """Runs ``command`` on the target's serial console; its output, stripped."""
-        output, status = emulate.run_on_console(self.state["console_socket"], command)
-        assert status == 0, f"{command!r} failed on the target ({status}): {output}"
-        return output.strip()
-
-
-def _read_json_document(stream, lines):
-    for line in stream:
-        lines.append(line)
-        if line.rstrip("\n") == "}":
-            return
-
-
-@pytest.fixture(scope="session")
-def target(tmp_path_factory):
-    """One boot per session, by `pynq-remote emulate --json` in the foreground
-    (its run folder apart from the user's); stopped at the end by
-    `pynq-remote emulate --stop` from another process."""
-    run_dir = tmp_path_factory.mktemp("emulate-run")
-    env = dict(os.environ, PYNQ_REMOTE_EMULATE_RUN_DIR=str(run_dir))
-    command = [sys.executable, "-m", "pynq_remote", "emulate", "--json"]
-    started = time.monotonic()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
-    lines = []
-    reader = threading.Thread(target=_read_json_document, args=(process.stdout, lines),
-                              daemon=True)
-    reader.start()
-    reader.join(BUILD_AND_BOOT_TIMEOUT_S)
-    if not lines or lines[-1].rstrip("\n") != "}":
-        process.kill()
-        _, stderr = process.communicate()
-        pytest.fail(f"`pynq-remote emulate` did not get the target up: {stderr.strip()}")
-    target = Target(json.loads("".join(lines)), run_dir, time.monotonic() - started)
-    yield target
-
-    stop = subprocess.run([sys.executable, "-m", "pynq_remote", "emulate", "--stop"],
-                          env=env, capture_output=True, text=True, timeout=60)
-    try:
-        _, stderr = process.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        raise
-    assert stop.returncode == 0, stop.stderr
-    assert process.returncode == 0, stderr
-    assert "the emulated target stopped" in stderr
-    assert emulate.read_state(run_dir) is None, "QEMU is still running"
 
 
 def test_info_reports_aarch64_and_the_debian_kernel_release(target, capsys):

@@ -3,6 +3,8 @@
 from .buffer import Buffer, allocate
 from .clocks import Clocks
 from .device import Device, connect
+from .gpio import GPIO
+from .interrupt import Interrupt
 from .errors import (ConnectionFailed, DeviceError, InvalidArgument, OutOfRange,
                      PermissionDenied, PynqRemoteError, PynqRemoteUserError)
 from .info import DeviceInfo
@@ -13,6 +15,6 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Batch", "Buffer", "Clocks", "ConnectionFailed", "Device", "DeviceError", "DeviceInfo",
-    "InvalidArgument", "MMIO", "OutOfRange", "Overlay", "PermissionDenied", "PynqRemoteError",
+    "GPIO", "Interrupt", "InvalidArgument", "MMIO", "OutOfRange", "Overlay", "PermissionDenied", "PynqRemoteError",
     "PynqRemoteUserError", "allocate", "connect",
 ]

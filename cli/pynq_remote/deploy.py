@@ -67,12 +67,35 @@ def address_map(design):
             for name, ip in design.hardware.ip_dict.items()]
 
 
+def interrupt_wiring(design):
+    """The design's interrupts between windows of its address map, from the
+    ``.hwh``'s interrupt_pins and interrupt_controllers (the sim models them)."""
+    if design.hardware is None:
+        return []
+    hardware = design.hardware
+    wires = []
+    for path, pin in hardware.interrupt_pins.items():
+        source = path.rpartition("/")[0]
+        index = pin["index"] if pin["controller"] else pin.get("raw_irq")
+        if source in hardware.ip_dict and index is not None and (
+                not pin["controller"] or pin["controller"] in hardware.ip_dict):
+            wires.append(bitstream_pb2.DesignInterrupt(
+                source=source, controller=pin["controller"], index=index))
+    for name, controller in hardware.interrupt_controllers.items():
+        index = controller["index"] if controller["parent"] else controller.get("raw_irq")
+        if name in hardware.ip_dict and index is not None and (
+                not controller["parent"] or controller["parent"] in hardware.ip_dict):
+            wires.append(bitstream_pb2.DesignInterrupt(
+                source=name, controller=controller["parent"], index=index))
+    return wires
+
+
 def program(device, design, partial=False, dtbo=None):
     """Programs the (uploaded) bitstream of ``design``; returns the new ``FpgaState``."""
     request = bitstream_pb2.ProgramBitstreamRequest(
         sha256=design.bitstream.sha256, partial=partial,
         device_tree_overlay=dtbo or b"", design_name=design.name or "",
-        address_map=address_map(design))
+        address_map=address_map(design), interrupts=interrupt_wiring(design))
     return FpgaState.from_pb2(device.call(device.bitstreams.ProgramBitstream, request,
                                           timeout=60.0).fpga)
 

@@ -12,7 +12,8 @@ from .info import DeviceInfo
 from .legacy import probe
 from .session import Session
 from .v1 import (bitstream_pb2_grpc, buffer_pb2_grpc, clock_pb2_grpc, device_pb2,
-                 device_pb2_grpc, mmio_pb2_grpc, session_pb2_grpc)
+                 device_pb2_grpc, gpio_pb2_grpc, interrupt_pb2_grpc, mmio_pb2_grpc,
+                 session_pb2_grpc)
 
 _default_device = None
 
@@ -35,6 +36,8 @@ class Device:
         self.buffers = buffer_pb2_grpc.BufferServiceStub(self._channel)
         self.bitstreams = bitstream_pb2_grpc.BitstreamServiceStub(self._channel)
         self.clocks = clock_pb2_grpc.ClockServiceStub(self._channel)
+        self.gpio = gpio_pb2_grpc.GpioServiceStub(self._channel)
+        self.interrupts = interrupt_pb2_grpc.InterruptServiceStub(self._channel)
         self._session = None
         self._session_lock = threading.Lock()
 
@@ -78,6 +81,8 @@ class Device:
 
     def close(self):
         """Closes the session (the board frees this client's buffers) and the channel."""
+        from .interrupt import close_watcher  # interrupt.py imports this module
+        close_watcher(self)
         if self._session is not None:
             self._session.close()
         self._channel.close()

@@ -9,6 +9,7 @@ from .deploy import deploy
 from .design import load_design
 from .device import default_device
 from .drivers import AxiDMA, AxiGPIO, DefaultIP
+from .interrupt import set_active_design
 
 # IP type (VLNV without its version) -> driver class.
 DRIVERS = {"xilinx.com:ip:axi_dma": AxiDMA, "xilinx.com:ip:axi_gpio": AxiGPIO}
@@ -39,6 +40,7 @@ class Overlay:
     def download(self):
         """Uploads the bitstream unless the board has it, then programs it."""
         self.last_deploy = deploy(self.device, self.design, self.partial)
+        set_active_design(self.device, self)
         return self.last_deploy
 
     def is_loaded(self):
@@ -51,8 +53,8 @@ class Overlay:
             raise AttributeError(f"the overlay has no IP named {name!r}")
         if name not in self._drivers:
             description = ip_dict[name]
-            self._drivers[name] = driver_for(description["type"])(description,
-                                                                  device=self.device)
+            self._drivers[name] = driver_for(description["type"])(
+                description, device=self.device, design=self)
         return self._drivers[name]
 
     def __dir__(self):

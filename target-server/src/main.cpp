@@ -175,6 +175,7 @@ int serve(ServerOptions& options, const Board& board,
   sigwait(&signals, &signal_number);
   log_info(std::string("received ") + strsignal(signal_number) +
            (signal_number == SIGHUP ? ", serving again" : ", shutting down"));
+  services->begin_shutdown();
   server->Shutdown(std::chrono::system_clock::now() + kShutdownGrace);
   server->Wait();
   return signal_number == SIGHUP ? kServeAgain : 0;

@@ -138,8 +138,8 @@ class AxiDMA(DefaultIP):
         "S2MM_LENGTH": _register(0x58),
     }
 
-    def __init__(self, description, device=None):
-        super().__init__(description, device)
+    def __init__(self, description, device=None, design=None):
+        super().__init__(description, device, design)
         length_width = int(self.parameters.get("c_sg_length_width", 14))
         self.buffer_max_size = (1 << length_width) - 1
         self.sendchannel = DmaChannel(self.mmio, MM2S, self.buffer_max_size, receive=False)

@@ -5,12 +5,24 @@
     gpio.channel1.write(0x5, mask=0xF)   # one read-modify-write on the board
     gpio.channel2.read()
     gpio[0][2].toggle()                  # pin 2 of channel 1
+    await gpio.channel2.wait_for_value_async(0x1)   # needs the design's interrupt
+
+Waiting uses the IP's interrupt (PG144): the channel's bit of IP_IER and
+GIER are set, a change already latched in IP_ISR returns at once, else the
+wait goes to the design's interrupt (``ip2intc_irpt``) and the channel's
+IP_ISR bit is cleared after (the register toggles on write, so only a set
+bit is written).
 """
 
+import asyncio
+
+from ..errors import PynqRemoteUserError
 from .default_ip import DefaultIP
 
 DATA, TRI = 0x0, 0x4
 CHANNEL_STRIDE = 0x8
+GIER, IP_ISR, IP_IER = 0x11C, 0x120, 0x128
+GIER_ENABLE = 0x80000000
 
 
 class Pin:
@@ -39,9 +51,11 @@ class Pin:
 class Channel:
     """One channel: its GPIO_DATA and GPIO_TRI registers."""
 
-    def __init__(self, mmio, index):
+    def __init__(self, mmio, index, parent=None):
         self._mmio = mmio
         self._offset = index * CHANNEL_STRIDE
+        self._bit = 1 << index
+        self._parent = parent
 
     def read(self):
         return self._mmio.read(self._offset + DATA)
@@ -70,16 +84,41 @@ class Channel:
             raise IndexError(f"pin {index} is outside the 32 pins of a channel")
         return Pin(self, index)
 
+    async def wait_for_interrupt_async(self):
+        """Waits until an input of this channel changes (or changed since the
+        last wait); returns the channel's value then."""
+        interrupt = self._parent.interrupt if self._parent is not None else None
+        if interrupt is None:
+            raise PynqRemoteUserError("this AXI GPIO has no interrupt wired in the design "
+                                      "(load it through an Overlay whose .hwh wires "
+                                      "ip2intc_irpt)")
+        status = (self._mmio.batch().write(GIER, GIER_ENABLE)
+                  .modify(IP_IER, self._bit, self._bit).read(IP_ISR).run())[-1]
+        while not status & self._bit:
+            await interrupt.wait()
+            status = self._mmio.read(IP_ISR)
+        self._mmio.write(IP_ISR, self._bit)   # toggles the set bit: cleared
+        return self.read()
+
+    async def wait_for_value_async(self, value):
+        """Waits until the channel reads ``value``, on interrupts."""
+        while self.read() != value:
+            await self.wait_for_interrupt_async()
+
+    def wait_for_value(self, value):
+        """``wait_for_value_async`` from code that runs no event loop."""
+        asyncio.run(self.wait_for_value_async(value))
+
 
 class AxiGPIO(DefaultIP):
     """The AXI GPIO: ``channel1``, ``channel2``, or ``gpio[0]``/``gpio[1]``."""
 
     bindto = ["xilinx.com:ip:axi_gpio:2.0"]
 
-    def __init__(self, description, device=None):
-        super().__init__(description, device)
-        self.channel1 = Channel(self.mmio, 0)
-        self.channel2 = Channel(self.mmio, 1)
+    def __init__(self, description, device=None, design=None):
+        super().__init__(description, device, design)
+        self.channel1 = Channel(self.mmio, 0, self)
+        self.channel2 = Channel(self.mmio, 1, self)
 
     def __getitem__(self, index):
         return (self.channel1, self.channel2)[index]

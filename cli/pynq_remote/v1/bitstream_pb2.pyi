@@ -46,18 +46,30 @@ class HasBitstreamResponse(_message.Message):
     def __init__(self, present: _Optional[bool] = ..., size: _Optional[int] = ...) -> None: ...
 
 class ProgramBitstreamRequest(_message.Message):
-    __slots__ = ("sha256", "partial", "device_tree_overlay", "design_name", "address_map")
+    __slots__ = ("sha256", "partial", "device_tree_overlay", "design_name", "address_map", "interrupts")
     SHA256_FIELD_NUMBER: _ClassVar[int]
     PARTIAL_FIELD_NUMBER: _ClassVar[int]
     DEVICE_TREE_OVERLAY_FIELD_NUMBER: _ClassVar[int]
     DESIGN_NAME_FIELD_NUMBER: _ClassVar[int]
     ADDRESS_MAP_FIELD_NUMBER: _ClassVar[int]
+    INTERRUPTS_FIELD_NUMBER: _ClassVar[int]
     sha256: str
     partial: bool
     device_tree_overlay: bytes
     design_name: str
     address_map: _containers.RepeatedCompositeFieldContainer[DesignWindow]
-    def __init__(self, sha256: _Optional[str] = ..., partial: _Optional[bool] = ..., device_tree_overlay: _Optional[bytes] = ..., design_name: _Optional[str] = ..., address_map: _Optional[_Iterable[_Union[DesignWindow, _Mapping]]] = ...) -> None: ...
+    interrupts: _containers.RepeatedCompositeFieldContainer[DesignInterrupt]
+    def __init__(self, sha256: _Optional[str] = ..., partial: _Optional[bool] = ..., device_tree_overlay: _Optional[bytes] = ..., design_name: _Optional[str] = ..., address_map: _Optional[_Iterable[_Union[DesignWindow, _Mapping]]] = ..., interrupts: _Optional[_Iterable[_Union[DesignInterrupt, _Mapping]]] = ...) -> None: ...
+
+class DesignInterrupt(_message.Message):
+    __slots__ = ("source", "controller", "index")
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    CONTROLLER_FIELD_NUMBER: _ClassVar[int]
+    INDEX_FIELD_NUMBER: _ClassVar[int]
+    source: str
+    controller: str
+    index: int
+    def __init__(self, source: _Optional[str] = ..., controller: _Optional[str] = ..., index: _Optional[int] = ...) -> None: ...
 
 class DesignWindow(_message.Message):
     __slots__ = ("name", "base_address", "size", "ip_type")

@@ -64,6 +64,19 @@ uint64_t unix_ms_now() {
           .count());
 }
 
+void Backend::set_simulated_axi_gpio_input(const std::string& /*window*/,
+                                           unsigned /*channel*/,
+                                           uint32_t /*value*/) {
+  throw StatusError(grpc::StatusCode::FAILED_PRECONDITION,
+                    "simulated inputs exist only on the sim backend");
+}
+
+void Backend::set_simulated_line_input(const std::string& /*chip*/,
+                                       uint32_t /*offset*/, int /*value*/) {
+  throw StatusError(grpc::StatusCode::FAILED_PRECONDITION,
+                    "simulated inputs exist only on the sim backend");
+}
+
 void Backend::read_block(uint64_t address, unsigned width, uint64_t count,
                          uint8_t* out) {
   for (uint64_t i = 0; i < count; ++i) {

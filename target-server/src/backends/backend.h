@@ -5,6 +5,7 @@
 #define PYNQ_REMOTE_BACKENDS_BACKEND_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -40,6 +41,15 @@ struct DesignWindow {
   std::string ip_type;  // VLNV, e.g. "xilinx.com:ip:axi_gpio:2.0"
 };
 
+// An interrupt output of the design wired into an input of an AXI
+// interrupt controller (`controller` names its window), or straight into
+// GIC interrupt number `index` when `controller` is empty.
+struct DesignInterrupt {
+  std::string source;
+  std::string controller;
+  uint32_t index = 0;
+};
+
 // What to program. Paths and names come from the bitstream cache, never
 // from the wire.
 struct ProgramRequest {
@@ -50,6 +60,61 @@ struct ProgramRequest {
   std::string device_tree_overlay;  // .dtbo bytes; empty for none
   std::string design_name;
   std::vector<DesignWindow> windows;  // passed check_design_windows()
+  // The design's interrupt wiring from its .hwh (the sim models it).
+  std::vector<DesignInterrupt> interrupts;
+};
+
+// One GPIO line as the board shows it.
+struct GpioLineInfo {
+  std::string chip;        // device name, e.g. "gpiochip0"
+  std::string chip_label;  // e.g. "zynqmp_gpio"
+  uint32_t chip_lines = 0;
+  uint32_t offset = 0;
+  std::string name;
+  bool output = false;
+  bool used = false;
+  std::string consumer;
+};
+
+// GPIO lines named by chip and offset. Unknown chips or offsets are
+// NOT_FOUND; errors are StatusErrors. Thread safe.
+class GpioLines {
+ public:
+  virtual ~GpioLines() = default;
+  // Every line of every chip, by chip then offset.
+  virtual std::vector<GpioLineInfo> list() = 0;
+  // 0 or 1.
+  virtual int read(const std::string& chip, uint32_t offset) = 0;
+  // FAILED_PRECONDITION when the line is an input.
+  virtual void write(const std::string& chip, uint32_t offset, int value) = 0;
+  // An input, or an output driving `value`.
+  virtual void set_direction(const std::string& chip, uint32_t offset,
+                             bool output, int value) = 0;
+};
+
+// Interrupt lines named by their GIC interrupt number. A line is level
+// sensitive: once it fires, it stays masked until rearm(), and fires again
+// then if still asserted. Thread safe.
+class InterruptLines {
+ public:
+  // Called once per interrupt, from any thread; must not block or call
+  // back into this object.
+  using Handler = std::function<void(uint32_t line)>;
+
+  virtual ~InterruptLines() = default;
+  // The lines the board can deliver, ascending.
+  virtual std::vector<uint32_t> available() = 0;
+  // Starts delivering `line` to `handler`, armed. NOT_FOUND for a line the
+  // board does not have; FAILED_PRECONDITION when it is open already.
+  virtual void open(uint32_t line, Handler handler) = 0;
+  // Unmasks an open line after an interrupt; no-op for lines not open.
+  virtual void rearm(uint32_t line) = 0;
+  // Stops delivering `line`: when this returns, its handler is not running
+  // and will not run again. No-op for lines not open.
+  virtual void close(uint32_t line) = 0;
+  virtual size_t open_lines() = 0;
+  // Threads waiting on lines (0 where no thread is needed).
+  virtual size_t reader_threads() = 0;
 };
 
 // INVALID_ARGUMENT naming the window unless every window has a size, is
@@ -97,6 +162,20 @@ class Backend {
   // The PS clocks feeding the PL, owned by the backend; nullptr when the
   // platform has none the server knows.
   virtual PlClocks* pl_clocks() { return nullptr; }
+
+  // The board's GPIO lines; nullptr when it has none the server can reach.
+  virtual GpioLines* gpio() { return nullptr; }
+
+  // PL-to-PS interrupts; nullptr when the server cannot deliver any.
+  virtual InterruptLines* interrupts() { return nullptr; }
+
+  // sim only: sets the input pins of AXI GPIO `window`'s channel (1 or 2),
+  // as the outside world would. FAILED_PRECONDITION on real boards.
+  virtual void set_simulated_axi_gpio_input(const std::string& window,
+                                            unsigned channel, uint32_t value);
+  // sim only: the level the outside world puts on a GPIO line.
+  virtual void set_simulated_line_input(const std::string& chip,
+                                        uint32_t offset, int value);
 };
 
 }  // namespace pynq_remote

@@ -137,7 +137,9 @@ class PhysicalClockRegisters final : public ClockRegisters {
 LinuxBackend::LinuxBackend(const LinuxBackendOptions& options)
     : paths_(options.paths),
       firmware_dir_(options.firmware_dir),
-      memory_(options.mem_device) {
+      memory_(options.mem_device),
+      gpio_(options.paths.dev),
+      uio_(options.paths.uio_class, options.paths.dev) {
   const std::string platform = choose_platform(options);
   description_ = BoardDescription{choose_board(options), platform, "linux"};
   windows_ = std::make_shared<const MmioWindows>(

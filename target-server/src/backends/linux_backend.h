@@ -11,7 +11,9 @@
 
 #include "backends/backend.h"
 #include "backends/carveout_memory.h"
+#include "backends/linux_gpio.h"
 #include "backends/linux_platform.h"
+#include "backends/linux_uio.h"
 #include "backends/memory_map.h"
 #include "config/board_config.pb.h"
 
@@ -61,6 +63,10 @@ class LinuxBackend final : public Backend {
   BufferMemory* buffer_memory() override { return carveout_.get(); }
   // The PS clock controller through the mem device, on zynqmp and zynq.
   PlClocks* pl_clocks() override { return clocks_.get(); }
+  // GPIO character devices in paths.dev.
+  GpioLines* gpio() override { return &gpio_; }
+  // UIO devices of paths.uio_class.
+  InterruptLines* interrupts() override { return &uio_; }
 
  private:
   BoardDescription description_;
@@ -76,6 +82,8 @@ class LinuxBackend final : public Backend {
   PhysicalMemory memory_;
   std::unique_ptr<CarveoutMemory> carveout_;
   std::unique_ptr<PlClocks> clocks_;
+  LinuxGpio gpio_;
+  LinuxUio uio_;
 };
 
 }  // namespace pynq_remote

@@ -23,6 +23,10 @@ struct LinuxPaths {
       "/sys/module/firmware_class/parameters/path";
   // configfs device-tree overlays; the server uses one fixed entry in it.
   std::string overlays = "/sys/kernel/config/device-tree/overlays";
+  // Device nodes: gpiochipN (GPIO character devices) and uioN.
+  std::string dev = "/dev";
+  // UIO devices, each with device/of_node/interrupts.
+  std::string uio_class = "/sys/class/uio";
 };
 
 // The name of the server's overlay entry under LinuxPaths::overlays.

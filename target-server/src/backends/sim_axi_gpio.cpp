@@ -3,6 +3,7 @@
 #include <string>
 
 #include "core/board_config.h"
+#include "core/status_error.h"
 
 namespace pynq_remote {
 namespace {
@@ -67,6 +68,27 @@ void AxiGpioModel::Channel::write_tri(uint32_t value, uint32_t lanes) {
   tri_ = merge(tri_, value, lanes & pins_);
 }
 
+bool AxiGpioModel::Channel::set_input(uint32_t value) {
+  const uint32_t inputs = all_outputs_ ? 0 : all_inputs_ ? pins_ : tri_;
+  const uint32_t changed = (input_pins_ ^ value) & inputs & pins_;
+  input_pins_ = value & pins_;
+  return changed != 0;
+}
+
+void AxiGpioModel::set_input(unsigned channel, uint32_t value) {
+  Channel* target = channel == 1 ? &channel1_ : channel == 2 ? &channel2_
+                                                              : nullptr;
+  if (target == nullptr || !target->present()) {
+    throw StatusError(grpc::StatusCode::NOT_FOUND,
+                      "this AXI GPIO has no channel " + std::to_string(channel));
+  }
+  if (target->set_input(value)) ip_isr_ |= channel == 1 ? 0x1 : 0x2;
+}
+
+bool AxiGpioModel::irq_output() const {
+  return (gier_ & 0x80000000) != 0 && (ip_isr_ & ip_ier_) != 0;
+}
+
 AxiGpioModel::AxiGpioModel(const config::AxiGpio& config)
     : channel1_(config.channel1()) {
   if (config.has_channel2()) channel2_ = Channel(config.channel2());
@@ -109,13 +131,13 @@ void AxiGpioModel::write_register(uint64_t offset, uint32_t value,
       channel2_.write_tri(value, lanes);
       break;
     case kGpioGier:
-      gier_ = merge(gier_, value, lanes);
+      gier_ = merge(gier_, value, lanes) & 0x80000000;
       break;
     case kGpioIpIsr:
-      ip_isr_ &= ~(value & lanes);
+      ip_isr_ ^= value & lanes & 0x3;
       break;
     case kGpioIpIer:
-      ip_ier_ = merge(ip_ier_, value, lanes);
+      ip_ier_ = merge(ip_ier_, value, lanes) & 0x3;
       break;
     default:
       break;

@@ -26,13 +26,21 @@ void validate_axi_gpio(const config::AxiGpio& config);
 // register on the others; all-inputs channels read the pins and ignore data
 // writes; all-outputs channels read the output register, and their TRI reads
 // 0 and ignores writes. Bits at or above the channel width read 0 and ignore
-// writes. Channel 2 reads 0 on a single-channel IP. GIER and IP_IER are plain
-// registers, IP_ISR is write-1-to-clear; nothing raises interrupts yet.
-// Other offsets read 0 and ignore writes.
+// writes. Channel 2 reads 0 on a single-channel IP. Interrupts (as with
+// C_INTERRUPT_PRESENT = 1): a change of an input pin of channel N sets IP_ISR
+// bit N-1, whatever IP_IER says; IP_ISR is toggle-on-write; the ip2intc_irpt
+// output is high while GIER bit 31 is set and IP_ISR & IP_IER is not 0.
+// GIER keeps only bit 31, IP_IER bits 0 and 1. Other offsets read 0 and
+// ignore writes.
 class AxiGpioModel final : public RegisterWindow {
  public:
   // `config` must have passed validate_axi_gpio().
   explicit AxiGpioModel(const config::AxiGpio& config);
+
+  // Sets the level the outside world drives on channel `channel`'s (1 or 2)
+  // input pins. Throws StatusError NOT_FOUND for another channel number.
+  void set_input(unsigned channel, uint32_t value);
+  bool irq_output() const override;
 
  protected:
   uint32_t read_register(uint64_t offset) override;
@@ -48,6 +56,9 @@ class AxiGpioModel final : public RegisterWindow {
     uint32_t read_tri() const;
     void write_data(uint32_t value, uint32_t lanes);
     void write_tri(uint32_t value, uint32_t lanes);
+    // Whether a pin that is an input changed.
+    bool set_input(uint32_t value);
+    bool present() const { return pins_ != 0; }
 
    private:
     uint32_t pins_ = 0;  // one bit per pin, 0 when the channel is absent

@@ -1,9 +1,12 @@
 #include "backends/sim_backend.h"
 
+#include <algorithm>
 #include <sstream>
 #include <utility>
 
+#include "backends/sim_axi_gpio.h"
 #include "core/board_config.h"
+#include "core/limits.h"
 #include "core/log.h"
 #include "core/status_error.h"
 
@@ -38,6 +41,10 @@ config::Window model_config(const DesignWindow& window) {
     channel->set_tri_default(0xFFFFFFFF);
   } else if (ip == "axi_dma") {
     out.mutable_axi_dma()->set_length_width(26);
+  } else if (ip == "axi_intc") {
+    // Vivado's default C_KIND_OF_INTR: every input rising-edge sensitive.
+    out.mutable_axi_intc()->set_inputs(32);
+    out.mutable_axi_intc()->set_kind_of_intr(0xFFFFFFFF);
   } else {
     out.mutable_registers();
   }
@@ -64,7 +71,70 @@ void check_clear_of_pool(const MmioWindows& windows,
   }
 }
 
+StatusError bad_wire(const DesignInterrupt& wire, const std::string& why) {
+  return StatusError(grpc::StatusCode::INVALID_ARGUMENT,
+                     "interrupt of '" + wire.source + "' " + why);
+}
+
+// The wires of `design` between its models, checked.
+std::vector<SimWire> build_wires(const std::vector<DesignInterrupt>& wires,
+                                 const SimDesign& design) {
+  if (wires.size() > kMaxDesignWindows) {
+    throw StatusError(grpc::StatusCode::INVALID_ARGUMENT,
+                      std::to_string(wires.size()) +
+                          " interrupt wires exceed the limit of " +
+                          std::to_string(kMaxDesignWindows));
+  }
+  auto model_named = [&](const std::string& name) -> WindowModel* {
+    const std::vector<MmioWindow>& list = design.windows.list();
+    for (size_t i = 0; i < list.size(); ++i) {
+      if (list[i].name == name) return design.models[i].get();
+    }
+    return nullptr;
+  };
+  std::vector<SimWire> out;
+  for (const DesignInterrupt& wire : wires) {
+    SimWire sim_wire;
+    sim_wire.source = model_named(wire.source);
+    if (sim_wire.source == nullptr) {
+      throw bad_wire(wire, "comes from no window of the design");
+    }
+    sim_wire.index = wire.index;
+    if (!wire.controller.empty()) {
+      sim_wire.controller =
+          dynamic_cast<AxiIntcModel*>(model_named(wire.controller));
+      if (sim_wire.controller == nullptr) {
+        throw bad_wire(wire, "goes into '" + wire.controller +
+                                 "', which is not an axi_intc window");
+      }
+      if (wire.index >= 32) {
+        throw bad_wire(wire, "goes into input " + std::to_string(wire.index) +
+                                 " of '" + wire.controller +
+                                 "', which has 32 at most");
+      }
+    }
+    out.push_back(sim_wire);
+  }
+  return out;
+}
+
+std::vector<DesignInterrupt> config_wires(const config::BoardConfig& config) {
+  std::vector<DesignInterrupt> wires;
+  for (const config::InterruptWire& wire : config.interrupts()) {
+    wires.push_back(DesignInterrupt{wire.source(), wire.controller(),
+                                    wire.index()});
+  }
+  return wires;
+}
+
 }  // namespace
+
+std::vector<uint32_t> sim_pl_interrupt_lines() {
+  std::vector<uint32_t> lines;
+  for (uint32_t line = 121; line <= 128; ++line) lines.push_back(line);
+  for (uint32_t line = 136; line <= 143; ++line) lines.push_back(line);
+  return lines;
+}
 
 SimBackend::SimBackend(const config::BoardConfig& config)
     : description_{or_default(config.board(), "sim"),
@@ -79,6 +149,19 @@ SimBackend::SimBackend(const config::BoardConfig& config)
     design->models.push_back(make_window_model(window, memory_.get()));
   }
   design->windows = windows_from_config(config);
+  try {
+    design->wires = build_wires(config_wires(config), *design);
+  } catch (const StatusError& error) {
+    throw ConfigError(error.what());
+  }
+  for (uint32_t line : sim_pl_interrupt_lines()) gic_[line];
+  for (const SimWire& wire : design->wires) {
+    if (wire.controller == nullptr) gic_[wire.index];
+  }
+  if (config.gpio_chips_size() > 0) {
+    validate_gpio_chips(config.gpio_chips());
+    gpio_ = std::make_unique<SimGpio>(config.gpio_chips());
+  }
   design->status.state = FpgaState::kOperating;
   design->status.manager_state = "operating";
   design->status.design_name = config.design_name();
@@ -119,6 +202,23 @@ FpgaStatus SimBackend::program(const ProgramRequest& request) {
   }
   next->windows = MmioWindows(std::move(windows));
   check_clear_of_pool(next->windows, memory_.get());
+  next->wires = build_wires(request.interrupts, *next);
+  for (const SimWire& wire : next->wires) {
+    if (wire.controller == nullptr && (wire.index < 32 || wire.index > 1019)) {
+      throw StatusError(grpc::StatusCode::INVALID_ARGUMENT,
+                        "interrupt line " + std::to_string(wire.index) +
+                            " is not a shared peripheral interrupt (32 to "
+                            "1019)");
+    }
+  }
+  {
+    // A design may use other PL-to-PS lines than the sim's (a Zynq-7000's
+    // 61 to 68, say): the GIC gets them.
+    std::lock_guard<std::mutex> lock(model_mutex_);
+    for (const SimWire& wire : next->wires) {
+      if (wire.controller == nullptr) gic_[wire.index];
+    }
+  }
   next->status = FpgaStatus{FpgaState::kOperating, "operating",
                             request.design_name,  request.sha256,
                             request.partial,      unix_ms_now()};
@@ -127,8 +227,13 @@ FpgaStatus SimBackend::program(const ProgramRequest& request) {
               std::to_string(request.device_tree_overlay.size()) + " bytes");
   }
   const FpgaStatus status = next->status;
-  std::lock_guard<std::mutex> lock(design_mutex_);
-  design_ = std::move(next);
+  {
+    std::lock_guard<std::mutex> lock(design_mutex_);
+    design_ = next;
+  }
+  // The old design's interrupt levels are gone with it.
+  std::unique_lock<std::mutex> model_lock(model_mutex_);
+  deliver(propagate_locked(*next), std::move(model_lock));
   return status;
 }
 
@@ -152,8 +257,130 @@ void SimBackend::write(uint64_t address, unsigned width, uint64_t value) {
   const std::shared_ptr<const SimDesign> current = design();
   uint64_t offset = 0;
   WindowModel& model = locate(*current, address, width, &offset);
-  std::lock_guard<std::mutex> lock(model_mutex_);
+  std::unique_lock<std::mutex> lock(model_mutex_);
   model.write(offset, width, value);
+  deliver(propagate_locked(*current), std::move(lock));
+}
+
+void SimBackend::set_simulated_axi_gpio_input(const std::string& window,
+                                              unsigned channel,
+                                              uint32_t value) {
+  const std::shared_ptr<const SimDesign> current = design();
+  const std::vector<MmioWindow>& list = current->windows.list();
+  for (size_t i = 0; i < list.size(); ++i) {
+    if (list[i].name != window) continue;
+    auto* gpio = dynamic_cast<AxiGpioModel*>(current->models[i].get());
+    if (gpio == nullptr) {
+      throw StatusError(grpc::StatusCode::FAILED_PRECONDITION,
+                        "window '" + window + "' is not an AXI GPIO");
+    }
+    std::unique_lock<std::mutex> lock(model_mutex_);
+    gpio->set_input(channel, value);
+    deliver(propagate_locked(*current), std::move(lock));
+    return;
+  }
+  throw StatusError(grpc::StatusCode::NOT_FOUND,
+                    "no window '" + window + "' in the simulated design");
+}
+
+void SimBackend::set_simulated_line_input(const std::string& chip,
+                                          uint32_t offset, int value) {
+  if (!gpio_) {
+    throw StatusError(grpc::StatusCode::NOT_FOUND,
+                      "no GPIO chip '" + chip + "' on this board");
+  }
+  gpio_->set_input(chip, offset, value);
+}
+
+SimBackend::Firing SimBackend::propagate_locked(const SimDesign& design) {
+  // A wire may feed a controller listed before it: one pass per wire
+  // settles every chain.
+  for (size_t pass = 0; pass < design.wires.size(); ++pass) {
+    for (const SimWire& wire : design.wires) {
+      if (wire.controller != nullptr) {
+        wire.controller->set_input(wire.index, wire.source->irq_output());
+      }
+    }
+  }
+  std::map<uint32_t, bool> gic_levels;
+  for (const SimWire& wire : design.wires) {
+    if (wire.controller == nullptr && wire.source->irq_output()) {
+      gic_levels[wire.index] = true;
+    }
+  }
+  Firing firing;
+  for (auto& entry : gic_) {
+    GicLine& line = entry.second;
+    auto found = gic_levels.find(entry.first);
+    line.level = found != gic_levels.end() && found->second;
+    if (line.handler && line.armed && line.level) {
+      line.armed = false;
+      firing.emplace_back(entry.first, line.handler);
+    }
+  }
+  return firing;
+}
+
+void SimBackend::deliver(Firing firing,
+                         std::unique_lock<std::mutex> model_lock) {
+  if (firing.empty()) return;
+  std::lock_guard<std::mutex> dispatch(dispatch_mutex_);
+  model_lock.unlock();
+  for (const auto& fired : firing) fired.second(fired.first);
+}
+
+std::vector<uint32_t> SimBackend::Interrupts::available() {
+  std::lock_guard<std::mutex> lock(backend_.model_mutex_);
+  std::vector<uint32_t> lines;
+  for (const auto& entry : backend_.gic_) lines.push_back(entry.first);
+  return lines;
+}
+
+void SimBackend::Interrupts::open(uint32_t line, Handler handler) {
+  const std::shared_ptr<const SimDesign> current = backend_.design();
+  std::unique_lock<std::mutex> lock(backend_.model_mutex_);
+  auto found = backend_.gic_.find(line);
+  if (found == backend_.gic_.end()) {
+    throw StatusError(grpc::StatusCode::NOT_FOUND,
+                      "no interrupt line " + std::to_string(line) +
+                          " on this board");
+  }
+  if (found->second.handler) {
+    throw StatusError(grpc::StatusCode::FAILED_PRECONDITION,
+                      "interrupt line " + std::to_string(line) +
+                          " is open already");
+  }
+  found->second.handler = std::move(handler);
+  found->second.armed = true;
+  backend_.deliver(backend_.propagate_locked(*current), std::move(lock));
+}
+
+void SimBackend::Interrupts::rearm(uint32_t line) {
+  const std::shared_ptr<const SimDesign> current = backend_.design();
+  std::unique_lock<std::mutex> lock(backend_.model_mutex_);
+  auto found = backend_.gic_.find(line);
+  if (found == backend_.gic_.end() || !found->second.handler) return;
+  found->second.armed = true;
+  backend_.deliver(backend_.propagate_locked(*current), std::move(lock));
+}
+
+void SimBackend::Interrupts::close(uint32_t line) {
+  {
+    std::lock_guard<std::mutex> lock(backend_.model_mutex_);
+    auto found = backend_.gic_.find(line);
+    if (found == backend_.gic_.end()) return;
+    found->second.handler = nullptr;
+    found->second.armed = false;
+  }
+  // A delivery that took the handler before it was removed ends first.
+  std::lock_guard<std::mutex> dispatch(backend_.dispatch_mutex_);
+}
+
+size_t SimBackend::Interrupts::open_lines() {
+  std::lock_guard<std::mutex> lock(backend_.model_mutex_);
+  return static_cast<size_t>(std::count_if(
+      backend_.gic_.begin(), backend_.gic_.end(),
+      [](const auto& entry) { return static_cast<bool>(entry.second.handler); }));
 }
 
 std::shared_ptr<SimBackend> make_sim_backend(const config::BoardConfig& config,

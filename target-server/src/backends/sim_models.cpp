@@ -4,6 +4,7 @@
 
 #include "backends/sim_axi_dma.h"
 #include "backends/sim_axi_gpio.h"
+#include "backends/sim_axi_intc.h"
 #include "core/board_config.h"
 #include "core/hex.h"
 #include "core/little_endian.h"
@@ -56,10 +57,14 @@ std::unique_ptr<WindowModel> build_model(const config::Window& window,
             "between");
       }
       return std::make_unique<AxiDmaModel>(window.axi_dma(), *memory);
+    case config::Window::kAxiIntc:
+      validate_axi_intc(window.axi_intc());
+      return std::make_unique<AxiIntcModel>(window.axi_intc());
     case config::Window::MODEL_NOT_SET:
       break;
   }
-  throw ConfigError("no model: set one of registers, ram, axi_gpio or axi_dma");
+  throw ConfigError("no model: set one of registers, ram, axi_gpio, axi_dma or "
+                    "axi_intc");
 }
 
 }  // namespace

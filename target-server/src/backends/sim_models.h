@@ -20,6 +20,8 @@ class WindowModel {
   virtual ~WindowModel() = default;
   virtual uint64_t read(uint64_t offset, unsigned width) = 0;
   virtual void write(uint64_t offset, unsigned width, uint64_t value) = 0;
+  // The level of the model's interrupt output; false for models without.
+  virtual bool irq_output() const { return false; }
 };
 
 // A window of 32-bit registers. 8- and 16-bit accesses act on byte lanes of

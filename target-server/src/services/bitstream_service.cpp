@@ -116,6 +116,10 @@ grpc::Status BitstreamService::ProgramBitstream(
     check_overlay_size(request->device_tree_overlay());
     ProgramRequest program;
     program.windows = design_windows(*request);
+    for (const v1::DesignInterrupt& wire : request->interrupts()) {
+      program.interrupts.push_back(
+          DesignInterrupt{wire.source(), wire.controller(), wire.index()});
+    }
     const std::unique_ptr<BitstreamPin> pin = cache().pin(request->sha256());
     program.bitstream_path = pin->path();
     program.bitstream_file_name = pin->file_name();

@@ -86,6 +86,10 @@ grpc::Status DeviceService::GetInfo(grpc::ServerContext* context,
       response->add_capabilities("buffers");
     }
     if (bitstreams_) response->add_capabilities("bitstreams");
+    if (backend_->gpio() != nullptr) response->add_capabilities("gpio");
+    if (backend_->interrupts() != nullptr) {
+      response->add_capabilities("interrupts");
+    }
     const std::shared_ptr<const MmioWindows> windows = backend_->windows();
     for (const MmioWindow& window : windows->list()) {
       v1::MmioWindow* out = response->add_mmio_windows();

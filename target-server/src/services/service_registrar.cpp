@@ -16,6 +16,8 @@
 #include "services/buffer_service.h"
 #include "services/clock_service.h"
 #include "services/device_service.h"
+#include "services/gpio_service.h"
+#include "services/interrupt_service.h"
 #include "services/mmio_service.h"
 #include "services/pairing_service.h"
 #include "services/session_service.h"
@@ -36,11 +38,14 @@ class Services final : public ServiceRegistration {
                options.authorizer),
         bitstream(backend, options.bitstream_cache, options.authorizer),
         clock(backend, options.authorizer),
+        gpio(backend, options.authorizer),
+        interrupt(backend, sessions, options.authorizer),
         pairing(options.pairing, options.on_paired) {
     if (options.compat) add_compat(backend, options);
   }
 
   std::vector<std::string> service_names() const override { return names; }
+  void begin_shutdown() override { interrupt.end_all(); }
 
   void add_compat(const std::shared_ptr<Backend>& backend,
                   const ServiceOptions& options) {
@@ -75,6 +80,8 @@ class Services final : public ServiceRegistration {
   BufferService buffer;
   BitstreamService bitstream;
   ClockService clock;
+  GpioService gpio;
+  InterruptService interrupt;
   PairingService pairing;
   // The PYNQ.remote adapters, over the services above; null when off.
   // Declared last, so they go first.
@@ -115,6 +122,10 @@ std::unique_ptr<ServiceRegistration> register_all_services(
                   v1::BitstreamService::service_full_name());
     services->add(builder, &services->clock,
                   v1::ClockService::service_full_name());
+    services->add(builder, &services->gpio,
+                  v1::GpioService::service_full_name());
+    services->add(builder, &services->interrupt,
+                  v1::InterruptService::service_full_name());
     services->add(builder, &services->pairing,
                   v1::PairingService::service_full_name());
   }

@@ -44,12 +44,16 @@ class ServiceRegistration {
   virtual ~ServiceRegistration() = default;
   // Full names of the services registered, for the health service.
   virtual std::vector<std::string> service_names() const = 0;
+  // Ends the streams that would otherwise run until the shutdown grace
+  // period is over (interrupt subscriptions). Call before Server::Shutdown.
+  virtual void begin_shutdown() {}
 };
 
 // Registers DeviceService, MmioService, SessionService, BufferService,
-// BitstreamService, ClockService and PairingService (unless options.v1 is
-// off) and the PYNQ.remote services (when options.compat is on) over
-// `backend`, turns on the standard grpc.health.v1.Health service and
+// BitstreamService, ClockService, GpioService, InterruptService and
+// PairingService (unless options.v1 is off) and the PYNQ.remote services
+// (when options.compat is on) over `backend`, turns on the standard
+// grpc.health.v1.Health service and
 // sets the message size limits. Call before builder.BuildAndStart(); keep
 // the result until the server is gone.
 std::unique_ptr<ServiceRegistration> register_all_services(

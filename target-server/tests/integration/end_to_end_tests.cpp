@@ -70,7 +70,7 @@ TEST_F(EndToEndTest, GetInfo_OverTcp_DescribesSimBoard) {
       stub->GetInfo(context().get(), v1::GetInfoRequest(), &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(response.backend(), "sim");
-  EXPECT_EQ(response.mmio_windows_size(), 5);
+  EXPECT_EQ(response.mmio_windows_size(), 6);
 }
 
 TEST_F(EndToEndTest, Read_OverTcp_ReturnsButtonPins) {

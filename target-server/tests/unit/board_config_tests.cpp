@@ -29,7 +29,7 @@ TEST(BoardConfigTests, LoadBoardConfig_ShippedSimBoard_Loads) {
   const config::BoardConfig config = load_board_config(
       std::string(PYNQ_REMOTE_SOURCE_CONFIG_DIR) + "/sim-board.textproto");
   EXPECT_EQ(config.board(), "sim");
-  EXPECT_EQ(config.windows_size(), 5);
+  EXPECT_EQ(config.windows_size(), 6);
   EXPECT_EQ(config.buffer_pool().base_address(), 0x60000000u);
   EXPECT_EQ(config.buffer_pool().size(), 0x20000000u);
 }

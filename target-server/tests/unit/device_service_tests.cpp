@@ -37,10 +37,11 @@ TEST(DeviceServiceTests, GetInfo_SimBackend_FillsEveryField) {
   EXPECT_EQ(response.limits().max_batch_steps(), kMaxBatchSteps);
   EXPECT_EQ(response.limits().max_poll_timeout_ms(), kMaxPollTimeoutMs);
   EXPECT_EQ(response.limits().max_link_test_bytes(), uint64_t{1} << 30);
-  // The test board has no buffer_pool, so no "buffers".
-  EXPECT_THAT(
-      response.capabilities(),
-      ElementsAre("mmio", "mmio.block", "mmio.batch", "sessions", "link_test"));
+  // The test board has no buffer_pool, so no "buffers", and no gpio_chips;
+  // the sim always models interrupt lines.
+  EXPECT_THAT(response.capabilities(),
+              ElementsAre("mmio", "mmio.block", "mmio.batch", "sessions",
+                          "link_test", "interrupts"));
   ASSERT_EQ(response.mmio_windows_size(), 2);
   EXPECT_EQ(response.mmio_windows(1).name(), "ram");
   EXPECT_EQ(response.mmio_windows(1).base_address(), kRamBase);
@@ -58,7 +59,7 @@ TEST(DeviceServiceTests, GetInfo_BoardWithBufferPool_ReportsBuffers) {
   ASSERT_TRUE(service.GetInfo(&context, &request, &response).ok());
   EXPECT_THAT(response.capabilities(),
               ElementsAre("mmio", "mmio.block", "mmio.batch", "sessions",
-                          "link_test", "buffers"));
+                          "link_test", "buffers", "interrupts"));
 }
 
 // --- Link test -------------------------------------------------------------

@@ -45,7 +45,7 @@ TEST(SimBackendTests, ShippedConfig_Description_FromConfig) {
   EXPECT_EQ(fpga.state, FpgaState::kOperating);
   EXPECT_EQ(fpga.manager_state, "operating");
   EXPECT_EQ(fpga.design_name, "sim_base");
-  EXPECT_EQ(sim->windows()->list().size(), 5u);
+  EXPECT_EQ(sim->windows()->list().size(), 6u);
   ASSERT_NE(sim->buffer_memory(), nullptr);
   EXPECT_EQ(sim->buffer_memory()->base(), 0x60000000u);
   EXPECT_EQ(sim->buffer_memory()->size(), 0x20000000u);
@@ -84,8 +84,8 @@ TEST(SimBackendTests, BlockTransfer_DefaultLoop_LittleEndian) {
 TEST(SimBackendTests, AccessOutsideWindows_PermissionDenied) {
   auto sim = shipped_sim();
   const std::string message = expect_status(grpc::StatusCode::PERMISSION_DENIED,
-                                            [&] { sim->read(0xA0040000, 4); });
-  EXPECT_THAT(message, HasSubstr("0xa0040000"));
+                                            [&] { sim->read(0xA0050000, 4); });
+  EXPECT_THAT(message, HasSubstr("0xa0050000"));
   expect_status(grpc::StatusCode::PERMISSION_DENIED,
                 [&] { sim->write(0xA0110000, 1, 0); });
 }

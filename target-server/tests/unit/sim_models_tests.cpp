@@ -103,14 +103,16 @@ TEST(SimModelsTests, AxiGpio_DualChannel_ChannelsIndependent) {
   EXPECT_EQ(gpio->read(kGpio2Tri, 4), 0xFu);
 }
 
-TEST(SimModelsTests, AxiGpio_InterruptRegisters_PlainAndWriteOneToClear) {
+TEST(SimModelsTests, AxiGpio_InterruptRegisters_KeepTheirBitsIsrTogglesOnWrite) {
   auto gpio = model_from("axi_gpio { channel1 { width: 1 } }");
-  gpio->write(kGpioGier, 4, 0x80000000);
-  gpio->write(kGpioIpIer, 4, 0x3);
+  gpio->write(kGpioGier, 4, 0xFFFFFFFF);
+  gpio->write(kGpioIpIer, 4, 0xFF);
   EXPECT_EQ(gpio->read(kGpioGier, 4), 0x80000000u);
   EXPECT_EQ(gpio->read(kGpioIpIer, 4), 0x3u);
   gpio->write(kGpioIpIsr, 4, 0x3);
-  EXPECT_EQ(gpio->read(kGpioIpIsr, 4), 0u);
+  EXPECT_EQ(gpio->read(kGpioIpIsr, 4), 0x3u);
+  gpio->write(kGpioIpIsr, 4, 0x1);
+  EXPECT_EQ(gpio->read(kGpioIpIsr, 4), 0x2u);
 }
 
 TEST(SimModelsTests, AxiGpio_UnknownOffset_ReadsZeroIgnoresWrites) {
