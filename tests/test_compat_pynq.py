@@ -191,3 +191,18 @@ def test_pynqs_own_selftest_passes(server, tmp_path):
                              "--bitstream", str(bit)], capture_output=True, text=True,
                             timeout=300, env=env, cwd=tmp_path)
     assert re.search(r"summary: 11 passed, 0 failed, 0 skipped", result.stdout), result.stdout
+
+
+def test_ps_gpio_through_pynq_gpio(server, tmp_path):
+    """pynq's RemoteGPIO numbers pins sysfs-style: base + 78 + EMIO index."""
+    out = pynq(server, tmp_path, """\
+        from pynq.pl_server.remote_device import RemoteGPIO
+        pin = RemoteGPIO.get_gpio_pin(2, device=dev)
+        line = RemoteGPIO(pin, "out", device=dev)
+        line.write(1)
+        print(json.dumps({"pin": pin, "npins": RemoteGPIO.get_gpio_npins(device=dev),
+                          "exported": line.is_exported()}))
+        """)
+    assert out == {"pin": 80, "npins": 174, "exported": True}
+    with pynq_remote.connect(server.address) as dev:
+        assert pynq_remote.GPIO(80, "out", device=dev).read() == 1

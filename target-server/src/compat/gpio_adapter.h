@@ -1,21 +1,28 @@
-// gpio.Gpio (PYNQ.remote): PS GPIO pins as the `pynq` host uses them. Meant
-// to be a thin adapter over the server's own GPIO service; until that
-// service exists every method answers UNIMPLEMENTED with a clear message.
+// gpio.Gpio (PYNQ.remote): PS GPIO pins as the `pynq` host uses them, over
+// the server's own GpioService. The protocol speaks sysfs-style global pin
+// numbers; the adapter numbers the chips' lines one after another, in the
+// order GpioService lists them, so chip N's base is the line count of the
+// chips before it ("/sys/class/gpio/gpiochip<base>/" in its answers).
 #ifndef PYNQ_REMOTE_COMPAT_GPIO_ADAPTER_H_
 #define PYNQ_REMOTE_COMPAT_GPIO_ADAPTER_H_
 
 #include <grpcpp/grpcpp.h>
 
 #include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "core/authorizer.h"
 #include "pynq_remote_compat/gpio.grpc.pb.h"
+#include "services/gpio_service.h"
 
 namespace pynq_remote {
 
 class GpioAdapter final : public ::gpio::Gpio::Service {
  public:
-  explicit GpioAdapter(std::shared_ptr<const Authorizer> authorizer);
+  GpioAdapter(GpioService* gpio, std::shared_ptr<const Authorizer> authorizer);
 
   grpc::Status get_gpio(grpc::ServerContext* context,
                         const ::gpio::GetGpioRequest* request,
@@ -40,11 +47,24 @@ class GpioAdapter final : public ::gpio::Gpio::Service {
                               const ::gpio::GetGpioNPinsRequest* request,
                               ::gpio::GetGpioNPinsResponse* response) override;
 
- private:
-  grpc::Status unavailable(grpc::ServerContext* context, Role role,
-                           const char* method) const;
+  // One chip in the global numbering.
+  struct Chip {
+    std::string name;   // "gpiochip0"
+    std::string label;  // "zynqmp_gpio"
+    uint32_t base = 0;
+    uint32_t lines = 0;
+  };
 
+ private:
+  std::vector<Chip> chips(grpc::ServerContext* context) const;
+  // The chip a target label names; without a label the PS controller.
+  // NOT_FOUND when there is none.
+  Chip find_chip(grpc::ServerContext* context, const std::string& label) const;
+
+  GpioService* gpio_;
   std::shared_ptr<const Authorizer> authorizer_;
+  std::mutex mutex_;
+  std::set<std::string> exported_;  // gpio ids handed out by get_gpio
 };
 
 }  // namespace pynq_remote

@@ -68,7 +68,7 @@ class Services final : public ServiceRegistration {
     compat_mmio = std::make_unique<MmioAdapter>(backend, options.authorizer);
     compat_buffer =
         std::make_unique<BufferAdapter>(&buffer, sessions, options.authorizer);
-    compat_gpio = std::make_unique<GpioAdapter>(options.authorizer);
+    compat_gpio = std::make_unique<GpioAdapter>(&gpio, options.authorizer);
   }
 
   // First: the services below share it. The last owner to go closes the

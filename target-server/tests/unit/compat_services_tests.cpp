@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "backends/sim_backend.h"
 #include "compat/buffer_adapter.h"
 #include "compat/file_sandbox.h"
 #include "compat/gpio_adapter.h"
@@ -396,14 +397,86 @@ TEST_F(CompatRemoteDeviceTest,
   EXPECT_EQ(content, "1\n");
 }
 
-TEST(CompatGpioTest, EveryMethod_IsUnimplementedForNow) {
-  GpioAdapter adapter(Authorizer::open());
+// The sim board's PS GPIO: one chip, zynqmp_gpio, 174 lines (EMIO from 78).
+class CompatGpioTest : public ::testing::Test {
+ protected:
+  CompatGpioTest()
+      : backend_(load_sim_backend(std::string(PYNQ_REMOTE_SOURCE_CONFIG_DIR) +
+                                  "/sim-board.textproto")),
+        gpio_(backend_),
+        adapter_(&gpio_, Authorizer::open()) {}
+
+  std::string get_gpio(int index, const std::string& direction,
+                       grpc::StatusCode expected = grpc::StatusCode::OK) {
+    grpc::ServerContext context;
+    ::gpio::GetGpioRequest request;
+    request.set_index(index);
+    request.set_direction(direction);
+    ::gpio::GetGpioResponse response;
+    EXPECT_EQ(adapter_.get_gpio(&context, &request, &response).error_code(),
+              expected);
+    return response.gpio_id();
+  }
+
+  std::shared_ptr<SimBackend> backend_;
+  GpioService gpio_;
+  GpioAdapter adapter_;
+};
+
+TEST_F(CompatGpioTest, BasePathAndPins_PsControllerByDefault) {
   grpc::ServerContext context;
-  ::gpio::GetGpioRequest request;
-  ::gpio::GetGpioResponse response;
-  const grpc::Status status = adapter.get_gpio(&context, &request, &response);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
-  EXPECT_THAT(status.error_message(), HasSubstr("PS GPIO"));
+  ::gpio::GetGpioBasePathRequest request;
+  ::gpio::GetGpioBasePathResponse response;
+  ASSERT_TRUE(adapter_.get_gpio_base_path(&context, &request, &response).ok());
+  EXPECT_EQ(response.base_path(), "/sys/class/gpio/gpiochip0/");
+  request.set_target_label("no_such_gpio");
+  ::gpio::GetGpioBasePathResponse missing;
+  ASSERT_TRUE(adapter_.get_gpio_base_path(&context, &request, &missing).ok());
+  EXPECT_EQ(missing.base_path(), "");  // pynq returns None
+  ::gpio::GetGpioNPinsRequest pins;
+  pins.set_target_label("zynqmp_gpio");
+  ::gpio::GetGpioNPinsResponse npins;
+  ASSERT_TRUE(adapter_.get_gpio_npins(&context, &pins, &npins).ok());
+  EXPECT_EQ(npins.npins(), 174);
+}
+
+TEST_F(CompatGpioTest, GetGpio_WriteRead_ThroughGpioService) {
+  const std::string id = get_gpio(78, "out");  // EMIO 0
+  EXPECT_EQ(id, "gpiochip0:78");
+  grpc::ServerContext context;
+  ::gpio::GpioWriteRequest write;
+  write.set_gpio_id(id);
+  write.set_value(1);
+  ::gpio::GpioWriteResponse written;
+  ASSERT_TRUE(adapter_.write(&context, &write, &written).ok());
+  ::gpio::GpioReadRequest read;
+  read.set_gpio_id(id);
+  ::gpio::GpioReadResponse value;
+  ASSERT_TRUE(adapter_.read(&context, &read, &value).ok());
+  EXPECT_EQ(value.value(), 1);
+
+  ::gpio::GpioIsExportedRequest exported;
+  exported.set_gpio_id(id);
+  ::gpio::GpioIsExportedResponse is_exported;
+  ASSERT_TRUE(adapter_.is_exported(&context, &exported, &is_exported).ok());
+  EXPECT_TRUE(is_exported.is_exported());
+  ::gpio::GpioUnexportRequest unexport;
+  unexport.set_gpio_id(id);
+  ::gpio::GpioUnexportResponse unexported;
+  ASSERT_TRUE(adapter_.unexport(&context, &unexport, &unexported).ok());
+  ASSERT_TRUE(adapter_.is_exported(&context, &exported, &is_exported).ok());
+  EXPECT_FALSE(is_exported.is_exported());
+}
+
+TEST_F(CompatGpioTest, BadRequests_ClearCodes) {
+  get_gpio(9999, "out", grpc::StatusCode::NOT_FOUND);
+  get_gpio(78, "sideways", grpc::StatusCode::INVALID_ARGUMENT);
+  grpc::ServerContext context;
+  ::gpio::GpioReadRequest read;
+  read.set_gpio_id("../../etc/passwd");
+  ::gpio::GpioReadResponse value;
+  EXPECT_EQ(adapter_.read(&context, &read, &value).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 }  // namespace
