@@ -68,12 +68,16 @@ install_build_user() {
         echo "Creating the unprivileged build user $build_user (bitbake refuses root)"
         useradd -m -s /bin/bash "$build_user"
     fi
-    # The pinned layer repositories and this checkout belong to root: let the
-    # build user's git read them.
-    if ! runuser -u "$build_user" -- git config --global --get-all safe.directory 2>/dev/null \
-            | grep -qx '\*'; then
-        runuser -u "$build_user" -- git config --global --add safe.directory '*'
-    fi
+    # kas runs git without the user's HOME, so only the system git config can
+    # let the build user's git read repositories root owns: this checkout and
+    # the pinned layer copies of the offline tests, each by name.
+    local dir shared=${PYNQ_REMOTE_SHARED:-$top/../shared}
+    for dir in "$top" "$shared"/yocto/*.git; do
+        [ -d "$dir" ] || continue
+        dir=$(cd "$dir" && pwd -P)
+        git config --system --get-all safe.directory 2>/dev/null | grep -qxF "$dir" \
+            || git config --system --add safe.directory "$dir"
+    done
 }
 
 install_apt

@@ -1,43 +1,40 @@
 SUMMARY = "pynq-remote-server: remote control of AMD Zynq boards over gRPC"
 DESCRIPTION = "The C++ gRPC server of pynq-remote, built from this layer's own \
-checkout (target-server/ and proto/), started at boot and restarted if it dies."
-HOMEPAGE = "https://github.com/pynq-remote/pynq-remote"
+               checkout (target-server/ and proto/), started at boot and restarted if it dies."
 SECTION = "net"
 LICENSE = "BSD-3-Clause"
+# nooelint: oelint.var.licenseremotefile - the checkout has no license file of its own
 LIC_FILES_CHKSUM = "file://${COMMON_LICENSE_DIR}/BSD-3-Clause;md5=550794465ba0ec5312d6919e203a55f9"
 
-DEPENDS = "grpc grpc-native protobuf protobuf-native openssl"
+DEPENDS = "grpc grpc-native openssl protobuf protobuf-native"
 
 # Our own code comes from the checkout that holds this layer (layer.conf sets
 # PYNQ_REMOTE_SRCDIR), never from the network; the version is the CMake
 # project's (tests/test_yocto_layer.py checks they agree).
+# nooelint: oelint.vars.fileextrapaths,oelint.vars.outofcontext - the checkout is the source
 FILESEXTRAPATHS:prepend := "${PYNQ_REMOTE_SRCDIR}:"
-SRC_URI = " \
-    file://target-server/CMakeLists.txt \
-    file://target-server/cmake \
-    file://target-server/config \
-    file://target-server/src \
-    file://proto/pynq_remote \
-    file://pynq-remote-server.default \
-    file://pynq-remote-server.init \
-    file://pynq-remote-server.service \
-    file://pynq-remote-server-supervise \
-"
+SRC_URI = "file://target-server/CMakeLists.txt \
+           file://target-server/cmake \
+           file://target-server/config \
+           file://target-server/src \
+           file://proto/pynq_remote \
+           file://pynq-remote-server.default \
+           file://pynq-remote-server.init \
+           file://pynq-remote-server.service \
+           file://pynq-remote-server-supervise \
+           "
 S = "${WORKDIR}/target-server"
 
 inherit cmake update-rc.d systemd
 
-EXTRA_OECMAKE = " \
-    -DPYNQ_REMOTE_BUILD_TESTS=OFF \
-    -DPYNQ_REMOTE_DEFAULT_SIM_CONFIG=${datadir}/pynq-remote/sim-board.textproto \
-"
+EXTRA_OECMAKE = "-DPYNQ_REMOTE_BUILD_TESTS=OFF \
+                 -DPYNQ_REMOTE_DEFAULT_SIM_CONFIG=${datadir}/pynq-remote/sim-board.textproto \
+                 "
 
-# The one place that says how the server runs on this machine (see the
-# machine configurations of this layer).
+# How the server runs: the board's machine configuration sets the platform
+# and the carve-out; all of it lands in /etc/default/pynq-remote-server.
 PYNQ_REMOTE_LISTEN ??= "0.0.0.0:7967"
 PYNQ_REMOTE_PLATFORM ??= "auto"
-PYNQ_REMOTE_PLATFORM:zynqmp ??= "zynqmp"
-PYNQ_REMOTE_PLATFORM:zynq ??= "zynq"
 PYNQ_REMOTE_CARVEOUT ??= ""
 
 do_install:append() {

@@ -1,6 +1,7 @@
 SUMMARY = "pynq-remote SD card: one boot partition that boots the RAM-disk"
 DESCRIPTION = "A wic image (with its .bmap) whose FAT boot partition holds the \
-boot firmware, kernel, device tree, boot script and pynq-remote-image."
+               boot firmware, kernel, device tree, boot script and pynq-remote-image."
+SECTION = "images"
 LICENSE = "MIT"
 
 # No root file system of its own: everything is in the boot partition.
@@ -21,6 +22,5 @@ IMAGE_BOOT_FILES:append = " \
 WKS_FILE_DEPENDS:append = " ${@'pynq-remote-boot-bin' if d.getVar('PYNQ_REMOTE_BOOT_BIN') else ''}"
 do_image_wic[depends] += "${PYNQ_REMOTE_RAMDISK}:do_image_complete"
 
-COMPATIBLE_MACHINE = "^$"
-COMPATIBLE_MACHINE:zynq = ".*"
-COMPATIBLE_MACHINE:zynqmp = ".*"
+# The boards of this layer (conf/machine/), not the QEMU machines.
+COMPATIBLE_MACHINE = "^(zcu104-zynqmp|kv260-zynqmp|ultra96v2-zynqmp|aup-zu3-zynqmp|pynq-z2-zynq7)$"

@@ -1,10 +1,13 @@
-# What pynq-remote-server needs from the kernel on Zynq and ZynqMP boards,
-# and the device trees that the upstream kernel lacks.
-FILESEXTRAPATHS:prepend := "${THISDIR}/files:${THISDIR}/dts:"
+# What pynq-remote-server needs from the kernel on Zynq and ZynqMP boards
+# (the FPGA manager of the SoC family), and the device trees that the
+# upstream kernel lacks.
+FILESEXTRAPATHS:prepend:pynq-remote := "${THISDIR}/files:${THISDIR}/dts:"
 
-PYNQ_REMOTE_KERNEL_CFG = "file://dt-overlay.cfg file://devmem.cfg file://cma.cfg file://initramfs.cfg"
-SRC_URI:append:zynqmp = " ${PYNQ_REMOTE_KERNEL_CFG} file://fpga-manager-zynqmp.cfg"
-SRC_URI:append:zynq = " ${PYNQ_REMOTE_KERNEL_CFG} file://fpga-manager-zynq.cfg"
+SRC_URI:append:pynq-remote = " file://dt-overlay.cfg"
+SRC_URI:append:pynq-remote = " file://devmem.cfg"
+SRC_URI:append:pynq-remote = " file://cma.cfg"
+SRC_URI:append:pynq-remote = " file://initramfs.cfg"
+SRC_URI:append:pynq-remote = " file://fpga-manager-${SOC_FAMILY}.cfg"
 
 SRC_URI:append:aup-zu3-zynqmp = " file://zynqmp-aup-zu3.dts"
 SRC_URI:append:pynq-z2-zynq7 = " file://zynq-pynq-z2.dts"

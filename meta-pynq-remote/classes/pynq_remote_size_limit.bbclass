@@ -14,4 +14,5 @@ python pynq_remote_check_compressed_size() {
             bb.fatal('%s is %d bytes, over the limit of %d bytes (PYNQ_REMOTE_IMAGE_MAX_BYTES)'
                      % (os.path.basename(path), size, limit))
 }
+pynq_remote_check_compressed_size[doc] = "Fails the image if a compressed RAM-disk is above PYNQ_REMOTE_IMAGE_MAX_BYTES"
 IMAGE_POSTPROCESS_COMMAND += "pynq_remote_check_compressed_size"

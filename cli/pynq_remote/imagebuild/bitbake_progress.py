@@ -1,0 +1,98 @@
+"""Reads bitbake's output, line by line, into what a progress bar shows.
+
+kas prefixes the lines it logs with ``YYYY-MM-DD HH:MM:SS - LEVEL    - ``;
+bitbake's own lines (knotty, not on a terminal) look like::
+
+    Parsing of 2042 .bb files complete (0 cached, 2042 parsed). 3955 targets, ...
+    NOTE: Running task 12 of 4048 (/x/poky/meta/recipes-core/busybox/busybox_1.36.1.bb:do_fetch)
+    NOTE: Running noexec task 4048 of 4048 (/x/meta-pynq-remote/.../pynq-remote-image.bb:do_build)
+    NOTE: Running setscene task 3 of 120 (virtual:native:/x/.../zlib_1.3.1.bb:do_populate_sysroot_setscene)
+    ERROR: Task (/x/.../grpc_1.60.1.bb:do_compile) failed with exit code '1'
+    ERROR: Logfile of failure stored in: /x/build/tmp/work/.../temp/log.do_compile.1234
+    NOTE: Tasks Summary: Attempted 4048 tasks of which 0 didn't need to be rerun and all succeeded.
+"""
+
+import dataclasses
+import os
+import re
+
+_KAS_PREFIX = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d - [A-Z]+ +- ")
+_PARSED = re.compile(r"^Parsing of (\d+) \.bb files complete")
+_RUNNING = re.compile(
+    r"^NOTE: Running (?:noexec |setscene )?task (\d+) of (\d+) \((.+):(do_\w+)\)$")
+_FAILED = re.compile(r"^ERROR: Task \((.+):(do_\w+)\) failed with exit code '(\d+)'")
+_FAILED_LOG = re.compile(r"^ERROR: Logfile of failure stored in: (\S+)")
+_SUMMARY = re.compile(r"^NOTE: Tasks Summary: Attempted (\d+) tasks of which (\d+) "
+                      r"didn't need to be rerun and (all succeeded|\d+ failed)")
+_ERROR = re.compile(r"^ERROR: (.*)$")
+
+
+def recipe_name(task_file):
+    """``virtual:native:/x/zlib_1.3.1.bb`` -> ``zlib-native``."""
+    parts = task_file.split(":")
+    name = os.path.basename(parts[-1])
+    name = re.sub(r"\.bb$", "", name).split("_")[0]
+    variants = parts[1:-1] if parts[0] == "virtual" else []
+    if "native" in variants:
+        return f"{name}-native"
+    if "nativesdk" in variants:
+        return f"nativesdk-{name}"
+    return name
+
+
+@dataclasses.dataclass
+class FailedTask:
+    recipe: str
+    task: str
+    log: str = ""
+
+    def __str__(self):
+        return f"{self.recipe}:{self.task}"
+
+
+@dataclasses.dataclass
+class BitbakeProgress:
+    """What bitbake has reported so far; ``feed`` each line to it."""
+
+    recipes_parsed: int = 0
+    task: int = 0
+    total: int = 0
+    recipe: str = ""
+    current_task: str = ""
+    attempted: int = 0
+    summary_seen: bool = False
+    succeeded: bool = False
+    failed: list = dataclasses.field(default_factory=list)
+    errors: list = dataclasses.field(default_factory=list)
+    tasks_started: int = 0
+
+    def feed(self, line):
+        """Takes one line of output; returns True if the progress changed."""
+        line = _KAS_PREFIX.sub("", line.rstrip("\r\n"))
+        if match := _RUNNING.match(line):
+            self.task, self.total = int(match[1]), int(match[2])
+            self.recipe, self.current_task = recipe_name(match[3]), match[4]
+            self.tasks_started += 1
+            return True
+        if match := _PARSED.match(line):
+            self.recipes_parsed = int(match[1])
+            return True
+        if match := _FAILED.match(line):
+            self.failed.append(FailedTask(recipe_name(match[1]), match[2]))
+            return True
+        if match := _FAILED_LOG.match(line):
+            if self.failed and not self.failed[-1].log:
+                self.failed[-1].log = match[1]
+            return False
+        if match := _SUMMARY.match(line):
+            self.summary_seen = True
+            self.attempted = int(match[1])
+            self.succeeded = match[3] == "all succeeded"
+            return True
+        if match := _ERROR.match(line):
+            self.errors.append(match[1])
+        return False
+
+    @property
+    def first_error(self):
+        return self.errors[0] if self.errors else ""
