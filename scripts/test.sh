@@ -4,6 +4,7 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/install-deps.sh"
+"$top/scripts/install-yocto-deps.sh"
 "$top/scripts/build-server.sh"
 
 echo "== C++ tests (ctest)"

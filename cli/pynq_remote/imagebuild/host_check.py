@@ -29,7 +29,7 @@ HOST_TOOLS = {
 # Free space asked for under the build directory: what a build of
 # pynq-remote-image and its toolchain takes with rm_work, and what kas and a
 # parse take.
-BUILD_FREE_BYTES = 60 * 2**30
+BUILD_FREE_BYTES = 50 * 2**30
 DRY_RUN_FREE_BYTES = 5 * 2**30
 
 # PATH for kas when it runs as another user: the system's tools only (the

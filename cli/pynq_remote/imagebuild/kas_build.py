@@ -111,7 +111,7 @@ def build(job, dry_run=False, on_progress=None):
     args = ["build", job.config] + (["--", "-n"] if dry_run else [])
     progress = BitbakeProgress()
     started = time.monotonic()
-    with open(log_path, "w", encoding="utf-8") as log:
+    with open(log_path, "w", encoding="utf-8", buffering=1) as log:
         log.write(f"$ {' '.join(job.command(*args))}\n")
         process = subprocess.Popen(job.command(*args), cwd=job.source, env=job.environment(),
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
