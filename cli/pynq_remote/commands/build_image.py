@@ -83,7 +83,7 @@ class _progress_display:
     def __enter__(self):
         self.progress.start()
         if not self.live:
-            self.console.print(f"{self.title}: parsing recipes (log: see --json or the end)")
+            self.console.print(f"{self.title}: parsing recipes", soft_wrap=True)
         return self.update
 
     def __exit__(self, *exc):
@@ -100,7 +100,7 @@ class _progress_display:
             if step != self.reported:
                 self.reported = step
                 self.console.print(f"{self.title}: task {state.task} of {state.total} "
-                                   f"({step * 10}%) {now}")
+                                   f"({step * 10}%) {now}", soft_wrap=True)
 
 
 def _summary(console, result):
