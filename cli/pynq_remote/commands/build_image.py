@@ -1,6 +1,7 @@
 """``pynq-remote build-image``: build a board's RAM-disk and SD card image with kas."""
 
 import click
+from rich.console import Console
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn,
                            TextColumn, TimeElapsedColumn, TimeRemainingColumn)
 from rich.table import Table
@@ -69,7 +70,7 @@ class _progress_display:
     """A rich progress bar on a terminal; a line every 10 % elsewhere (CI logs)."""
 
     def __init__(self, ctx, job, dry_run):
-        self.console = ctx.console.__class__(stderr=True, highlight=False)
+        self.console = Console(stderr=True, highlight=False)
         self.title = f"{job.board.name}{' (dry run)' if dry_run else ''}"
         self.live = self.console.is_terminal
         self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"),

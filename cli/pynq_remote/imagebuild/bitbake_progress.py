@@ -7,8 +7,8 @@ bitbake's own lines (knotty, not on a terminal) look like::
     NOTE: Running task 12 of 4048 (/x/poky/meta/recipes-core/busybox/busybox_1.36.1.bb:do_fetch)
     NOTE: Running noexec task 4048 of 4048 (/x/meta-pynq-remote/.../pynq-remote-image.bb:do_build)
     NOTE: Running setscene task 3 of 120 (virtual:native:/x/.../zlib_1.3.1.bb:do_populate_sysroot_setscene)
-    ERROR: Task (/x/.../grpc_1.60.1.bb:do_compile) failed with exit code '1'
     ERROR: Logfile of failure stored in: /x/build/tmp/work/.../temp/log.do_compile.1234
+    ERROR: Task (/x/.../grpc_1.60.1.bb:do_compile) failed with exit code '1'
     NOTE: Tasks Summary: Attempted 4048 tasks of which 0 didn't need to be rerun and all succeeded.
 """
 
@@ -65,6 +65,7 @@ class BitbakeProgress:
     failed: list = dataclasses.field(default_factory=list)
     errors: list = dataclasses.field(default_factory=list)
     tasks_started: int = 0
+    failure_logs: list = dataclasses.field(default_factory=list)
 
     def feed(self, line):
         """Takes one line of output; returns True if the progress changed."""
@@ -78,11 +79,18 @@ class BitbakeProgress:
             self.recipes_parsed = int(match[1])
             return True
         if match := _FAILED.match(line):
-            self.failed.append(FailedTask(recipe_name(match[1]), match[2]))
+            failed = FailedTask(recipe_name(match[1]), match[2])
+            # kas repeats bitbake's errors when it fails: count each task once.
+            if not any(str(f) == str(failed) for f in self.failed):
+                failed.log = self._log_of(failed.task)
+                self.failed.append(failed)
             return True
         if match := _FAILED_LOG.match(line):
-            if self.failed and not self.failed[-1].log:
-                self.failed[-1].log = match[1]
+            # bitbake names the task's log just before the task's failure.
+            self.failure_logs.append(match[1])
+            for failed in self.failed:
+                if not failed.log:
+                    failed.log = self._log_of(failed.task)
             return False
         if match := _SUMMARY.match(line):
             self.summary_seen = True
@@ -92,6 +100,13 @@ class BitbakeProgress:
         if match := _ERROR.match(line):
             self.errors.append(match[1])
         return False
+
+    def _log_of(self, task):
+        used = {f.log for f in self.failed}
+        for log in reversed(self.failure_logs):
+            if os.path.basename(log).startswith(f"log.{task}.") and log not in used:
+                return log
+        return ""
 
     @property
     def first_error(self):
