@@ -49,7 +49,7 @@ def build_image(ctx, board, list_boards, out, dry_run, open_shell, mixins, as_us
                              as_user=as_user)
     if open_shell:
         raise SystemExit(imagebuild.shell(job))
-    with _progress_display(ctx, job, dry_run) as on_progress:
+    with _ProgressDisplay(ctx, job, dry_run) as on_progress:
         result = imagebuild.build(job, dry_run=dry_run, on_progress=on_progress)
     ctx.show(result.as_dict(), lambda console: _summary(console, result))
 
@@ -66,7 +66,7 @@ def _list(ctx):
     ctx.show(rows, render)
 
 
-class _progress_display:
+class _ProgressDisplay:
     """A rich progress bar on a terminal; a line every 10 % elsewhere (CI logs)."""
 
     def __init__(self, ctx, job, dry_run):

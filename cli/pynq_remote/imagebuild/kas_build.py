@@ -94,6 +94,7 @@ def prepare(board_name, out_dir=None, dry_run=False, mixins=(), as_user=None):
     host = check_host(out, dry_run=dry_run, as_user=as_user)
     out.mkdir(parents=True, exist_ok=True)
     if host.user:
+        _check_readable(source, board.kas_file, host.user)
         _give_to(out, host.user)
     return KasJob(board, source, out, host, tuple(resolved))
 
@@ -147,6 +148,16 @@ def _failure_message(job, progress, code, log_path):
     if progress.first_error:
         return f"{where}: {progress.first_error}; full output: {log_path}"
     return f"{where}: kas exited with code {code}; full output: {log_path}"
+
+
+def _check_readable(source, kas_file, user):
+    """kas reads this checkout as ``user``: every folder above it must let it in."""
+    result = subprocess.run(["runuser", "-u", user, "--", "test", "-r", str(kas_file)],
+                            capture_output=True, check=False)
+    if result.returncode != 0:
+        raise BuildFailed(f"user {user} cannot read {kas_file}: clone pynq-remote where "
+                          f"{user} can read it, or make {source} and the folders above it "
+                          f"readable (chmod o+rx)")
 
 
 def _give_to(path, user):
