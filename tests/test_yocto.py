@@ -74,7 +74,7 @@ def yocto():
     yield workspace
     shutil.rmtree(mixins)
     if not keep:
-        shutil.rmtree(work, ignore_errors=True)
+        subprocess.run(["rm", "-rf", str(work)], check=False)
     print("\nYocto timings: " + ", ".join(f"{k} {v:.0f} s" for k, v in workspace.times.items()))
 
 
@@ -265,7 +265,8 @@ def test_build_image_dry_run_reports_bitbake_progress(yocto, capsys):
     summary = json.loads(out)
     tasks = summary["tasks"]
     assert summary["board"] == "qemuarm64" and summary["dry_run"] is True
-    assert summary["recipes_parsed"] > 1900
+    # The parse of test_bitbake_parses_every_recipe is reused, not redone.
+    assert summary["recipes_parsed"] == 0
     assert tasks["total"] > 1000
     assert tasks["total"] == tasks["run"] == tasks["attempted"]
     assert summary["artifacts"] == []

@@ -17,7 +17,7 @@ import os
 import re
 
 _KAS_PREFIX = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d - [A-Z]+ +- ")
-_PARSED = re.compile(r"^Parsing of (\d+) \.bb files complete")
+_PARSED = re.compile(r"^Parsing of \d+ \.bb files complete \(\d+ cached, (\d+) parsed\)")
 _RUNNING = re.compile(
     r"^NOTE: Running (?:noexec |setscene )?task (\d+) of (\d+) \((.+):(do_\w+)\)$")
 _FAILED = re.compile(r"^ERROR: Task \((.+):(do_\w+)\) failed with exit code '(\d+)'")
@@ -52,7 +52,11 @@ class FailedTask:
 
 @dataclasses.dataclass
 class BitbakeProgress:
-    """What bitbake has reported so far; ``feed`` each line to it."""
+    """What bitbake has reported so far; ``feed`` each line to it.
+
+    ``recipes_parsed`` counts the recipes parsed in this run, not those
+    bitbake took from its cache (0 when every recipe came from there).
+    """
 
     recipes_parsed: int = 0
     task: int = 0

@@ -114,16 +114,15 @@ def build(job, dry_run=False, on_progress=None):
     started = time.monotonic()
     with open(log_path, "w", encoding="utf-8", buffering=1) as log:
         log.write(f"$ {' '.join(job.command(*args))}\n")
-        process = subprocess.Popen(job.command(*args), cwd=job.source, env=job.environment(),
-                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, text=True, errors="replace")
-        try:
+        with subprocess.Popen(job.command(*args), cwd=job.source, env=job.environment(),
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              stdin=subprocess.DEVNULL, text=True,
+                              errors="replace") as process:
             for line in process.stdout:
                 log.write(line)
                 if progress.feed(line) and on_progress:
                     on_progress(progress)
-        finally:
-            code = process.wait()
+        code = process.returncode
     seconds = time.monotonic() - started
     if code != 0 or not progress.summary_seen or not progress.succeeded:
         raise BuildFailed(_failure_message(job, progress, code, log_path))
