@@ -24,7 +24,7 @@ def test_dry_run_counts_tasks_and_names_the_recipe():
     assert changes[1] == (1, 2519, "packagegroup-pynq-remote", "do_populate_lic")
     assert changes[-2] == (2519, 2519, "pynq-remote-image", "do_build")
     assert progress.summary_seen and progress.succeeded
-    assert progress.attempted == 2519
+    assert progress.attempted == 2519 and progress.up_to_date == 0
     assert progress.failed == [] and progress.errors == []
 
 

@@ -205,8 +205,11 @@ def test_server_command_line_lives_in_one_file():
 def test_bitbake_parses_every_recipe(yocto, board):
     output = yocto.parsed(board)
     match = re.search(r"Parsing of (\d+) \.bb files complete .* (\d+) errors", output)
-    assert match, output[-2000:]
-    assert int(match[1]) > 1900 and match[2] == "0"
+    if match:
+        assert int(match[1]) > 1900 and match[2] == "0"
+    else:  # a kept PYNQ_REMOTE_YOCTO_TEST_DIR: every recipe came from the cache
+        cached = re.search(r"Loaded (\d+) entries from dependency cache", output)
+        assert cached and int(cached[1]) > 3000, output[-2000:]
     assert not re.search(r"^(ERROR|WARNING):", output, re.M), output[-3000:]
 
 
@@ -268,7 +271,8 @@ def test_build_image_dry_run_reports_bitbake_progress(yocto, capsys):
     # The parse of test_bitbake_parses_every_recipe is reused, not redone.
     assert summary["recipes_parsed"] == 0
     assert tasks["total"] > 1000
-    assert tasks["total"] == tasks["run"] == tasks["attempted"]
+    # bitbake prints no "Running task" line for a task whose stamp is current.
+    assert tasks["total"] == tasks["attempted"] == tasks["run"] + tasks["up_to_date"]
     assert summary["artifacts"] == []
     # Progress as a CI log shows it: a line per tenth, from bitbake's own counts.
     assert "qemuarm64 (dry run): parsing recipes" in err

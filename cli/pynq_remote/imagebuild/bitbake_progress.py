@@ -64,6 +64,7 @@ class BitbakeProgress:
     recipe: str = ""
     current_task: str = ""
     attempted: int = 0
+    up_to_date: int = 0
     summary_seen: bool = False
     succeeded: bool = False
     failed: list = dataclasses.field(default_factory=list)
@@ -99,6 +100,7 @@ class BitbakeProgress:
         if match := _SUMMARY.match(line):
             self.summary_seen = True
             self.attempted = int(match[1])
+            self.up_to_date = int(match[2])
             self.succeeded = match[3] == "all succeeded"
             return True
         if match := _ERROR.match(line):

@@ -40,6 +40,7 @@ class BuildResult:
             "succeeded": True, "seconds": round(self.seconds, 1),
             "recipes_parsed": self.progress.recipes_parsed,
             "tasks": {"total": self.progress.total, "run": self.progress.tasks_started,
+                      "up_to_date": self.progress.up_to_date,
                       "attempted": self.progress.attempted},
             "log": self.log, "build_dir": self.build_dir,
             "artifacts": [artifact.as_dict() for artifact in self.artifacts],
