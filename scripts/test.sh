@@ -5,6 +5,7 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/install-deps.sh"
+"$top/scripts/install-yocto-deps.sh"
 "$top/scripts/build-server.sh"
 # The official pynq 4.0.0 in .venv-pynq, for the PYNQ.remote compatibility tests.
 "$top/scripts/install-pynq-venv.sh" >/dev/null

@@ -1,0 +1,20 @@
+# What pynq-remote-server needs from the kernel on Zynq and ZynqMP boards
+# (the FPGA manager of the SoC family), and the device trees that the
+# upstream kernel lacks.
+FILESEXTRAPATHS:prepend:pynq-remote := "${THISDIR}/files:${THISDIR}/dts:"
+
+SRC_URI:append:pynq-remote = " file://dt-overlay.cfg"
+SRC_URI:append:pynq-remote = " file://devmem.cfg"
+SRC_URI:append:pynq-remote = " file://cma.cfg"
+SRC_URI:append:pynq-remote = " file://initramfs.cfg"
+SRC_URI:append:pynq-remote = " file://fpga-manager-${SOC_FAMILY}.cfg"
+
+SRC_URI:append:aup-zu3-zynqmp = " file://zynqmp-aup-zu3.dts"
+SRC_URI:append:pynq-z2-zynq7 = " file://zynq-pynq-z2.dts"
+
+do_configure:append:aup-zu3-zynqmp() {
+    install -m 0644 ${WORKDIR}/zynqmp-aup-zu3.dts ${S}/arch/arm64/boot/dts/xilinx/
+}
+do_configure:append:pynq-z2-zynq7() {
+    install -m 0644 ${WORKDIR}/zynq-pynq-z2.dts ${S}/arch/arm/boot/dts/xilinx/
+}
