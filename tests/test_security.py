@@ -17,6 +17,8 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 import pynq_remote
+import pynq_remote.gpio
+import pynq_remote.interrupt
 from cli_runner import run_cli
 from pynq_remote import MMIO, PermissionDenied, PynqRemoteUserError
 from pynq_remote.clocks import set_pl_clock
@@ -154,6 +156,9 @@ OPERATOR_CALLS = {
         d.bitstreams.UploadBitstream, iter([bitstream_pb2.UploadBitstreamRequest(
             header=bitstream_pb2.UploadBitstreamHeader(sha256="0" * 64, size=4))])),
     "ClockService.SetPlClock": lambda d: set_pl_clock(d, 0, 100),
+    "GpioService.WriteGpioLine": lambda d: pynq_remote.gpio.write_line(d, "gpiochip0", 78, 1),
+    "GpioService.SetGpioDirection": lambda d: pynq_remote.gpio.set_direction(
+        d, "gpiochip0", 78, "out"),
 }
 
 # One call of each service that a reader may make.
@@ -166,6 +171,10 @@ READER_CALLS = {
     "BitstreamService.HasBitstream": lambda d: d.call(
         d.bitstreams.HasBitstream, bitstream_pb2.HasBitstreamRequest(sha256="0" * 64)),
     "ClockService.GetClocks": lambda d: pynq_remote.clocks.get_clocks(d),
+    "GpioService.ListGpioLines": lambda d: pynq_remote.gpio.list_lines(d),
+    "GpioService.ReadGpioLine": lambda d: pynq_remote.gpio.read_line(d, "gpiochip0", 78),
+    "InterruptService.ListInterruptSubscriptions":
+        lambda d: pynq_remote.interrupt.list_subscriptions(d),
 }
 
 
