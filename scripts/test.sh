@@ -1,17 +1,26 @@
 #!/usr/bin/env bash
-# Runs every test: installs what is missing, builds the server, then the C++
-# tests (ctest), the proto lint (buf) and the Python tests (pytest).
+# Runs every test: installs what is missing, then
+#  - the server built with ASan + UBSan: its C++ tests (ctest) and the Python
+#    tests (pytest, against that server), any sanitizer report failing them;
+#  - the libFuzzer targets of that build, each for a bounded time
+#    ($PYNQ_REMOTE_FUZZ_SECONDS, default 30);
+#  - the server built with TSan: the C++ and Python tests again;
+#  - the proto lint (buf).
+# The plain build (scripts/build-server.sh, used by scripts/demo.sh) is not
+# needed here: the sanitizer builds compile the same code. Arguments go to
+# the first pytest run.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/install-deps.sh"
-"$top/scripts/build-server.sh"
 
-echo "== C++ tests (ctest)"
-ctest --test-dir "$top/target-server/build" --output-on-failure -j"$(nproc)"
+echo "== ASan + UBSan build: C++ and Python tests"
+"$top/scripts/sanitize.sh" asan "$@"
+
+echo "== fuzzing (ASan + UBSan)"
+"$top/scripts/fuzz.sh" "${PYNQ_REMOTE_FUZZ_SECONDS:-30}"
+
+echo "== TSan build: C++ and Python tests"
+"$top/scripts/sanitize.sh" tsan
 
 echo "== proto lint (buf)"
 (cd "$top/proto" && node_modules/.bin/buf lint)
-
-echo "== Python tests (pytest)"
-cd "$top"
-.venv/bin/python -m pytest -q "$@"
