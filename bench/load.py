@@ -16,7 +16,6 @@ Usage: bench/load.py [--clients 32] [--seconds 10] [--warmup 3] [--processes 4] 
 import argparse
 import hashlib
 import json
-import os
 import random
 import statistics
 import subprocess

@@ -6,7 +6,6 @@ Each test starts servers of its own; every wait is bounded.
 
 import hashlib
 import logging
-import os
 import signal
 import socket
 import subprocess
