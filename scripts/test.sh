@@ -11,16 +11,19 @@
 # the first pytest run.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+# Stage headers carry the seconds since the start, for CI's time budget.
+stage() { echo "== [${SECONDS} s] $*"; }
 "$top/scripts/install-deps.sh"
 
-echo "== ASan + UBSan build: C++ and Python tests"
+stage "ASan + UBSan build: C++ and Python tests"
 "$top/scripts/sanitize.sh" asan "$@"
 
-echo "== fuzzing (ASan + UBSan)"
+stage "fuzzing (ASan + UBSan)"
 "$top/scripts/fuzz.sh" "${PYNQ_REMOTE_FUZZ_SECONDS:-30}"
 
-echo "== TSan build: C++ and Python tests"
+stage "TSan build: C++ and Python tests"
 "$top/scripts/sanitize.sh" tsan
 
-echo "== proto lint (buf)"
+stage "proto lint (buf)"
 (cd "$top/proto" && node_modules/.bin/buf lint)
+stage "done"
