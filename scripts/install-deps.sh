@@ -9,6 +9,7 @@ apt_packages=(
     build-essential cmake pkg-config
     libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libssl-dev
     libgtest-dev libgmock-dev
+    clang-14 libclang-rt-14-dev
     python3 python3-venv
     nodejs npm
     bmap-tools e2fsprogs mount

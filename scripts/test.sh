@@ -1,25 +1,40 @@
 #!/usr/bin/env bash
-# Runs every test: installs what is missing, builds the server, then the C++
-# tests (ctest), the proto lint (buf) and the Python tests (pytest), which
-# boot the emulated aarch64 target once (hence the cross build before them).
+# Runs every test: installs what is missing, then
+#  - the aarch64 cross build of the server, for the emulated target;
+#  - the server built with ASan + UBSan: its C++ tests (ctest) and every
+#    Python test (pytest, against that server; the emulated target boots the
+#    cross build, the Yocto tests run kas and bitbake offline), any sanitizer
+#    report failing them;
+#  - the libFuzzer targets of that build, each for a bounded time
+#    ($PYNQ_REMOTE_FUZZ_SECONDS, default 30);
+#  - the server built with TSan: the C++ tests and the Python tests that
+#    talk to the host's server again;
+#  - the proto lint (buf).
+# The plain build (scripts/build-server.sh, used by scripts/demo.sh) is not
+# needed here: the sanitizer builds compile the same code. Arguments go to
+# the first pytest run.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+# Stage headers carry the seconds since the start, for CI's time budget.
+stage() { echo "== [${SECONDS} s] $*"; }
 "$top/scripts/install-deps.sh"
 "$top/scripts/install-yocto-deps.sh"
-"$top/scripts/build-server.sh"
 # The official pynq 4.0.0 in .venv-pynq, for the PYNQ.remote compatibility tests.
 "$top/scripts/install-pynq-venv.sh" >/dev/null
 
-echo "== C++ tests (ctest)"
-ctest --test-dir "$top/target-server/build" --output-on-failure -j"$(nproc)"
-
-echo "== proto lint (buf)"
-(cd "$top/proto" && node_modules/.bin/buf lint)
-
-echo "== emulated target: arm64 packages, aarch64 cross build (for tests/test_emulate_target.py)"
+stage "emulated target: arm64 packages, aarch64 cross build"
 "$top/scripts/install-emulate-deps.sh"
 "$top/scripts/cross-build-server.sh"
 
-echo "== Python tests (pytest)"
-cd "$top"
-.venv/bin/python -m pytest -q "$@"
+stage "ASan + UBSan build: C++ and Python tests"
+"$top/scripts/sanitize.sh" asan "$@"
+
+stage "fuzzing (ASan + UBSan)"
+"$top/scripts/fuzz.sh" "${PYNQ_REMOTE_FUZZ_SECONDS:-30}"
+
+stage "TSan build: C++ and Python tests"
+"$top/scripts/sanitize.sh" tsan -m "not yocto and not emulate and not loopdev"
+
+stage "proto lint (buf)"
+(cd "$top/proto" && node_modules/.bin/buf lint)
+stage "done"

@@ -11,6 +11,7 @@ import numpy as np
 from numpy.lib.array_utils import byte_bounds
 
 from .device import default_device
+from .errors import NotFound
 from .v1 import buffer_pb2
 
 CHUNK_BYTES = 1 << 20
@@ -29,10 +30,14 @@ class Buffer(np.ndarray):
         self._root = root if root is not None and np.may_share_memory(self, root) else None
 
     @classmethod
-    def _wrap(cls, mirror, device, info):
+    def _wrap(cls, mirror, device, session_id, info):
         buf = mirror.view(cls)
         buf._root = buf
         buf._device = device
+        # Calls name the session the buffer was made in: should the server
+        # restart, they fail with NotFound instead of reaching a new buffer
+        # that happens to get the same handle.
+        buf._session_id = session_id
         buf.handle = info.handle
         buf.cacheable = info.cacheable
         buf._physical_base = info.physical_address
@@ -108,7 +113,8 @@ class Buffer(np.ndarray):
         root = self._root
         if root is not None and not root.freed:
             root.freed = True
-            free_buffer(root._device, root.handle)
+            root._device.call(root._device.buffers.FreeBuffer, buffer_pb2.FreeBufferRequest(
+                session_id=root._session_id, handle=root.handle))
 
     close = freebuffer
 
@@ -132,8 +138,15 @@ def allocate(shape, dtype="u4", device=None, cacheable=False, alignment=0):
     request = buffer_pb2.AllocateBufferRequest(
         session_id=device.session.id, size=max(mirror.nbytes, 1), alignment=alignment,
         cacheable=cacheable)
-    info = device.call(device.buffers.AllocateBuffer, request).buffer
-    return Buffer._wrap(mirror, device, info)
+    try:
+        info = device.call(device.buffers.AllocateBuffer, request).buffer
+    except NotFound:
+        # The server lost the session (it restarted): once, in a new one.
+        if device.session.check():
+            raise
+        request.session_id = device.session.id
+        info = device.call(device.buffers.AllocateBuffer, request).buffer
+    return Buffer._wrap(mirror, device, request.session_id, info)
 
 
 def free_buffer(device, handle, force=False):
@@ -151,7 +164,7 @@ def list_buffers(device):
 
 def _write(root, offset, length):
     device = root._device
-    session_id = device.session.id
+    session_id = root._session_id
 
     def chunks():
         for position in range(offset, offset + length, CHUNK_BYTES):
@@ -167,7 +180,7 @@ def _write(root, offset, length):
 
 def _read(root, offset, length):
     device = root._device
-    request = buffer_pb2.ReadBufferRequest(session_id=device.session.id,
+    request = buffer_pb2.ReadBufferRequest(session_id=root._session_id,
                                            handle=root.handle, offset=offset,
                                            length=length)
     received = 0
@@ -181,7 +194,7 @@ def _read(root, offset, length):
 def _sync(root, direction, offset, length):
     device = root._device
     device.call(device.buffers.SyncBuffer, buffer_pb2.SyncBufferRequest(
-        session_id=device.session.id, handle=root.handle, direction=direction,
+        session_id=root._session_id, handle=root.handle, direction=direction,
         offset=offset, length=length))
 
 

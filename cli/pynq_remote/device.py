@@ -1,5 +1,6 @@
 """A connection to one board: ``connect()`` returns a ``Device``."""
 
+import logging
 import threading
 import time
 
@@ -7,7 +8,7 @@ import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from . import addresses, channel
-from .errors import from_rpc_error
+from .errors import ConnectionFailed, from_rpc_error
 from .info import DeviceInfo
 from .legacy import probe
 from .session import Session
@@ -15,14 +16,23 @@ from .v1 import (bitstream_pb2_grpc, buffer_pb2_grpc, clock_pb2_grpc, device_pb2
                  device_pb2_grpc, gpio_pb2_grpc, interrupt_pb2_grpc, mmio_pb2_grpc,
                  session_pb2_grpc)
 
+log = logging.getLogger(__name__)
+
 _default_device = None
+
+# How long a call without a timeout that lost its connection waits for the
+# device to come back (a server restart); others wait up to their timeout.
+RECONNECT_WAIT_S = 10.0
 
 
 class Device:
     """Owns the channel and the service stubs of one board.
 
     Every call goes through ``call()``, which applies the deadline and turns
-    gRPC errors into pynq_remote errors.
+    gRPC errors into pynq_remote errors. When a device this client has
+    reached before becomes unreachable (its server restarted, say), calls
+    that are safe to repeat wait for it to come back and are sent again, and
+    the reconnection is logged; other calls fail with ``ConnectionFailed``.
     """
 
     def __init__(self, address, lease=10.0, credentials=None):
@@ -40,19 +50,68 @@ class Device:
         self.interrupts = interrupt_pb2_grpc.InterruptServiceStub(self._channel)
         self._session = None
         self._session_lock = threading.Lock()
+        # Calls that change nothing, or nothing more when repeated.
+        self._idempotent = {
+            self.health.Check, self.device.GetInfo, self.device.SourceBytes,
+            self.mmio.Read, self.mmio.ReadBlock, self.sessions.RenewSession,
+            self.buffers.ReadBuffer, self.buffers.SyncBuffer, self.buffers.ListBuffers,
+            self.bitstreams.HasBitstream, self.bitstreams.GetFpgaState,
+            self.clocks.GetClocks}
+        self._reached = False  # whether a call has ever reached the device
 
     def call(self, method, request, timeout=channel.DEFAULT_TIMEOUT_S):
         try:
-            return method(request, timeout=timeout)
+            response = method(request, timeout=timeout)
         except grpc.RpcError as error:
-            raise from_rpc_error(error, self.address) from None
+            if not self._may_reconnect(method, error):
+                raise from_rpc_error(error, self.address) from None
+            wait = self._lost_connection(timeout)
+            try:
+                response = method(request, timeout=wait, wait_for_ready=True)
+            except grpc.RpcError as retry_error:
+                raise self._not_reconnected(retry_error, wait) from None
+            log.warning("reconnected to %s", self.address)
+        self._reached = True
+        return response
 
     def stream(self, method, request, timeout=channel.DEFAULT_TIMEOUT_S):
         """Yields the messages of a server stream."""
+        received = False
         try:
-            yield from method(request, timeout=timeout)
+            for message in method(request, timeout=timeout):
+                received = self._reached = True
+                yield message
         except grpc.RpcError as error:
-            raise from_rpc_error(error, self.address) from None
+            if received or not self._may_reconnect(method, error):
+                raise from_rpc_error(error, self.address) from None
+            wait = self._lost_connection(timeout)
+            try:
+                for message in method(request, timeout=wait, wait_for_ready=True):
+                    if not received:
+                        received = True
+                        log.warning("reconnected to %s", self.address)
+                    yield message
+            except grpc.RpcError as retry_error:
+                raise self._not_reconnected(retry_error, wait) from None
+        self._reached = True
+
+    def _may_reconnect(self, method, error):
+        """Whether a failed call is sent again once the device is back."""
+        return (error.code() == grpc.StatusCode.UNAVAILABLE and self._reached
+                and method in self._idempotent)
+
+    def _lost_connection(self, timeout):
+        """Logs the loss; returns how long the repeated call may wait."""
+        wait = RECONNECT_WAIT_S if timeout is None else timeout
+        log.warning("lost the connection to %s; waiting up to %g s for it to come back",
+                    self.address, wait)
+        return wait
+
+    def _not_reconnected(self, error, wait):
+        if error.code() in (grpc.StatusCode.DEADLINE_EXCEEDED, grpc.StatusCode.UNAVAILABLE):
+            return ConnectionFailed(f"lost the connection to {self.address} and could "
+                                    f"not reconnect within {wait:g} s")
+        return from_rpc_error(error, self.address)
 
     @property
     def session(self):

@@ -50,9 +50,31 @@ class Session:
             except ConnectionFailed as error:
                 log.warning("could not renew session lease: %s", error.msg)
             except NotFound:
-                log.error("session on %s expired; its buffers are gone",
-                          self.device.address)
+                self._lost()
                 return
+
+    def _lost(self):
+        """The server no longer knows this session: it restarted, or the lease ran out."""
+        if self._closed.is_set():
+            return
+        self._closed.set()
+        atexit.unregister(self.close)
+        log.warning("session on %s ended on the server (it restarted, or this client "
+                    "stopped renewing the lease); its buffers are gone, and the next "
+                    "allocation opens a new session", self.device.address)
+
+    def check(self):
+        """Renews the lease now; returns False (and ends this object) when the
+        server no longer knows the session."""
+        if self._closed.is_set():
+            return False
+        try:
+            self.device.call(self.device.sessions.RenewSession,
+                             session_pb2.RenewSessionRequest(session_id=self.id))
+        except NotFound:
+            self._lost()
+            return False
+        return True
 
     @property
     def closed(self):

@@ -1,14 +1,16 @@
 # pynq_remote_generate_proto(<out_sources_var>
 #                            IMPORT_ROOT <dir>
 #                            PROTOS <file>...
+#                            [IMPORT_PATHS <dir>...]
 #                            [GRPC])
 #
-# Runs protoc on PROTOS (paths under IMPORT_ROOT) and writes the C++ message
+# Runs protoc on PROTOS (paths under IMPORT_ROOT; imports are also looked up
+# in IMPORT_PATHS) and writes the C++ message
 # code, plus the gRPC service code when GRPC is given, into
 # ${CMAKE_CURRENT_BINARY_DIR}/proto. Appends the generated .cc files to
 # <out_sources_var>.
 function(pynq_remote_generate_proto out_sources)
-  cmake_parse_arguments(ARG "GRPC" "IMPORT_ROOT" "PROTOS" ${ARGN})
+  cmake_parse_arguments(ARG "GRPC" "IMPORT_ROOT" "PROTOS;IMPORT_PATHS" ${ARGN})
   set(out_dir "${CMAKE_CURRENT_BINARY_DIR}/proto")
   file(MAKE_DIRECTORY "${out_dir}")
 
@@ -20,6 +22,9 @@ function(pynq_remote_generate_proto out_sources)
 
     set(outputs "${out_dir}/${stem}.pb.cc" "${out_dir}/${stem}.pb.h")
     set(arguments "--cpp_out=${out_dir}")
+    foreach(path IN LISTS ARG_IMPORT_PATHS)
+      list(APPEND arguments "--proto_path=${path}")
+    endforeach()
     if(ARG_GRPC)
       list(APPEND outputs "${out_dir}/${stem}.grpc.pb.cc"
                           "${out_dir}/${stem}.grpc.pb.h")
