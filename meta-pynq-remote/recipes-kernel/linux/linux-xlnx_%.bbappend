@@ -7,6 +7,7 @@ SRC_URI:append:pynq-remote = " file://dt-overlay.cfg"
 SRC_URI:append:pynq-remote = " file://devmem.cfg"
 SRC_URI:append:pynq-remote = " file://cma.cfg"
 SRC_URI:append:pynq-remote = " file://initramfs.cfg"
+SRC_URI:append:pynq-remote = " file://uio.cfg"
 SRC_URI:append:pynq-remote = " file://fpga-manager-${SOC_FAMILY}.cfg"
 
 SRC_URI:append:aup-zu3-zynqmp = " file://zynqmp-aup-zu3.dts"
