@@ -111,3 +111,10 @@ def test_deploy_sets_the_clocks_the_design_enables(board):
     assert result.pl_clocks_mhz == {0: 99.999}
     assert clocks.fclk0_mhz == 99.999
     assert clocks.fclk1_mhz == round(IOPLL_MHZ / 30, 6)  # disabled in the design: left
+
+
+def test_cli_warning_goes_to_stderr_and_json_stays_clean(board, capsys):
+    code, out, err = run_cli(capsys, "clocks", "-d", board.address, "--set", "0=1000", "--json")
+    assert code == 0
+    assert json.loads(out)["pl_clocks"][0]["frequency_mhz"] == round(IOPLL_MHZ / 2, 6)
+    assert "PL clock 0: 1000.0 MHz is not reachable" in err

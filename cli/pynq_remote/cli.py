@@ -9,6 +9,7 @@ import logging
 import sys
 
 import click
+from rich.console import Console
 from rich.logging import RichHandler
 
 from . import __version__
@@ -19,7 +20,8 @@ from .errors import PynqRemoteUserError
 
 def set_log_level(level):
     logging.basicConfig(level=level, format="%(message)s", datefmt="[%X]",
-                        handlers=[RichHandler(show_path=False)], force=True)
+                        handlers=[RichHandler(show_path=False, console=Console(stderr=True))],
+                        force=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
