@@ -1,11 +1,10 @@
 """The one place where gRPC channels to devices are made.
 
-Channel options, deadlines, retries and credentials live here, so every part
-of pynq_remote talks to a device the same way.
+Channel options, deadlines and credentials live here, so every part of
+pynq_remote talks to a device the same way.
 """
 
 import collections
-import json
 
 import grpc
 
@@ -14,28 +13,12 @@ from .credentials import credentials_for
 MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 DEFAULT_TIMEOUT_S = 10.0
 
-# Calls that change nothing on the board may be retried when the connection
-# drops; nothing else is.
-IDEMPOTENT_METHODS = {
-    "pynq_remote.v1.DeviceService": ["GetInfo"],
-    "pynq_remote.v1.MmioService": ["Read", "ReadBlock"],
-    "pynq_remote.v1.BufferService": ["ListBuffers"],
-    "pynq_remote.v1.BitstreamService": ["HasBitstream", "GetFpgaState"],
-    "pynq_remote.v1.ClockService": ["GetClocks"],
-    "grpc.health.v1.Health": ["Check"],
-}
-_RETRY_POLICY = {"maxAttempts": 3, "initialBackoff": "0.1s", "maxBackoff": "1s",
-                 "backoffMultiplier": 2, "retryableStatusCodes": ["UNAVAILABLE"]}
-_SERVICE_CONFIG = {"methodConfig": [
-    {"name": [{"service": service, "method": method}
-              for service, methods in IDEMPOTENT_METHODS.items() for method in methods],
-     "retryPolicy": _RETRY_POLICY}]}
-
 _OPTIONS = [
     ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
     ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
-    ("grpc.enable_retries", 1),
-    ("grpc.service_config", json.dumps(_SERVICE_CONFIG)),
+    # Device.call() retries what is safe to repeat after a lost connection;
+    # gRPC's own retries would cost every call a buffering filter.
+    ("grpc.enable_retries", 0),
 ]
 
 
