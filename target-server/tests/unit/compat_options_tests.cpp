@@ -6,21 +6,12 @@
 #include <vector>
 
 #include "server_options.h"
+#include "unit/option_error.h"
 
 namespace pynq_remote {
 namespace {
 
 using ::testing::HasSubstr;
-
-std::string option_error(const std::vector<std::string>& args) {
-  try {
-    parse_server_options(args);
-  } catch (const OptionError& error) {
-    return error.what();
-  }
-  ADD_FAILURE() << "no OptionError";
-  return "";
-}
 
 TEST(CompatOptionsTest, Default_OnForSimOnLoopback_OffForLinux) {
   EXPECT_EQ(parse_server_options({"--backend", "sim"}).compat, CompatMode::kOn);
