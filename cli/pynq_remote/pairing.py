@@ -58,7 +58,8 @@ def pair(address, code, ca=None):
     """Pairs the board at ``address`` using the ``code`` it printed; returns
     its ``DeviceInfo`` over the new mutual-TLS connection."""
     address = addresses.parse_address(address)
-    match = CODE_PATTERN.match(code.strip().lower())
+    code = code.strip().lower()
+    match = CODE_PATTERN.match(code)
     if not match:
         raise PynqRemoteUserError(f"{code!r} is not a pairing code: expected 8 hex digits, "
                                   f"a dash and 6 digits, e.g. 3f9a2c71-482913")
