@@ -14,7 +14,7 @@ from labgrid import Environment
 from labgrid.binding import StateError
 from labgrid.strategy import StrategyError
 
-from pynq_remote import ConnectionFailed
+from pynq_remote import ConnectionFailed, PynqRemoteUserError
 from pynq_remote.server import LocalServer
 from shared_data import overlay_file
 
@@ -114,6 +114,25 @@ def test_bad_address_in_the_environment(environment):
     env = environment(board_environment("board:http"))
     with pytest.raises(ValueError, match="address: bad port in device address 'board:http'"):
         env.get_target()
+
+
+def test_credential_files_that_cannot_be_read_fail_activation(environment, server, tmp_path):
+    missing = tmp_path / "missing.token"
+    target = environment(f"""
+        targets:
+          main:
+            resources:
+              PynqRemoteDevice:
+                address: "{server.address}"
+                token_file: "{missing}"
+            drivers:
+              PynqRemoteDriver: {{}}
+        imports:
+          - pynq_remote.labgrid
+    """).get_target()
+    with pytest.raises(PynqRemoteUserError,
+                       match=f"token file {missing}: cannot read: No such file or directory"):
+        target.get_driver("PynqRemoteDriver")
 
 
 def power_environment(address, state_dir, cmd_on=None, boot_timeout=30.0):
