@@ -107,8 +107,10 @@ def device_under_test(request):
 @pytest.fixture
 def overlay(request):
     """``overlay(path)`` deploys a design onto the test's device."""
+    device = device_under_test(request)
+
     def deploy(path, **options):
-        return Overlay(path, device=device_under_test(request), **options)
+        return Overlay(path, device=device, **options)
     return deploy
 
 
