@@ -18,6 +18,8 @@ from pynq_remote import ConnectionFailed, PynqRemoteUserError
 from pynq_remote.server import LocalServer
 from shared_data import overlay_file
 
+pytest_plugins = ["pytester"]
+
 pytestmark = pytest.mark.integration
 
 ULTRA96_BIT = "ultra96v2_axi_dma_gpio/Accumulator_bd_wrapper.bit"
@@ -201,3 +203,29 @@ def test_strategy_rejects_an_unknown_state(environment, tmp_path):
     with pytest.raises(StrategyError) as raised:
         target.get_strategy().transition("booted")
     assert raised.value.__cause__.msg == "unknown state 'booted': use off, on or ready"
+
+
+def test_labgrid_pytest_fixtures_power_and_use_the_board(pytester, tmp_path):
+    """As docs/labgrid.md shows: pytest --lg-env, a fixture that goes to ready."""
+    address = free_address()
+    env = pytester.path / "env.yaml"
+    env.write_text(textwrap.dedent(power_environment(address, tmp_path)))
+    pytester.makeconftest("""
+        import pytest
+
+        @pytest.fixture(scope="session")
+        def pynq(strategy, target):
+            strategy.transition("ready")
+            yield target.get_driver("PynqRemoteDriver")
+            strategy.transition("off")
+    """)
+    pytester.makepyfile(test_board="""
+        def test_board(pynq):
+            assert pynq.info().backend == "sim"
+    """)
+    try:
+        result = pytester.runpytest_subprocess("--lg-env", env, "-p", "no:cacheprovider")
+        result.assert_outcomes(passed=1)
+        assert not (tmp_path / "server.pid").exists()  # powered off after the session
+    finally:
+        subprocess.run([sys.executable, SIM_POWER, "off", tmp_path], check=True)
