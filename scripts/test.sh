@@ -33,7 +33,7 @@ stage "fuzzing (ASan + UBSan)"
 "$top/scripts/fuzz.sh" "${PYNQ_REMOTE_FUZZ_SECONDS:-30}"
 
 stage "TSan build: C++ and Python tests"
-"$top/scripts/sanitize.sh" tsan -m "not yocto and not emulate and not loopdev"
+"$top/scripts/sanitize.sh" tsan -m "not yocto and not emulate and not loopdev and not docs"
 
 stage "proto lint (buf)"
 (cd "$top/proto" && node_modules/.bin/buf lint)

@@ -3,6 +3,8 @@
     ol = Overlay("design.xsa", device=dev)   # uploads if needed, programs
     ol.ip_dict["axi_gpio_0"]["phys_addr"]
     ol.axi_dma_0.sendchannel.transfer(buf)
+
+Each IP of the design is an attribute, with the driver of its type.
 """
 
 from .deploy import deploy
