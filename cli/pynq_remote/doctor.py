@@ -13,7 +13,6 @@ A finding that is not ``ok`` says what to do about it::
 import dataclasses
 import importlib.metadata
 import ipaddress
-import os
 import re
 import stat
 import sys
@@ -134,9 +133,7 @@ def check_credentials():
                         f"fix or remove {path} (its format: docs/security.md)")]
     findings = [Finding(HOST, "config", OK, str(path) if path.exists()
                         else f"no {path}: devices are reached without TLS")]
-    identity = config.get("identity") or {}
-    files = {name: os.environ.get(f"PYNQ_REMOTE_{name.upper()}") or identity.get(name)
-             for name in ("ca", "cert", "key")}
+    files = credentials.identity_files(config)
     if not any(files.values()):
         findings.append(Finding(HOST, "identity", OK,
                                 "none: TLS devices need one ('pynq-remote pki init')"))
