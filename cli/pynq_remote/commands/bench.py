@@ -18,8 +18,13 @@ from .options import INTEGER, device_option, json_option
 @json_option
 @click.pass_obj
 def bench(ctx, count, size_mib, address):
-    """Measure MMIO read latency (median, p99; against a bare health check)
-    and buffer write/read throughput, as bench/mmio.py and bench/buffers.py do."""
+    """Measure MMIO read latency and buffer throughput of the board.
+
+    MMIO reads: median and p99, and the ratio to a bare gRPC health check
+    timed alongside. Buffers: write (sync_to_device) and read
+    (sync_from_device) in MB/s. The same measuring as bench/mmio.py and
+    bench/buffers.py.
+    """
     report = benchmark.run(ctx.device, reads=count, buffer_bytes=size_mib << 20,
                            mmio_address=address)
     ctx.show(report.as_dict(), lambda console: _render(console, report))

@@ -17,7 +17,7 @@ STYLES = {checks.OK: "green", checks.WARN: "yellow", checks.FAIL: "bold red"}
 @json_option
 @click.pass_obj
 def doctor(ctx):
-    """Check this host and the boards, printing one line per check with what to fix.
+    """Check this host and the boards; print one line per check, with the fix.
 
     The host: Python and package versions, credentials (config, certificates,
     key permissions) and what build-image needs. Each board (-d, repeatable;
