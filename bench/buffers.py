@@ -5,7 +5,8 @@ For each size, in a fresh process (so peak RSS belongs to that size alone):
 sync_to_device and sync_from_device of a buffer, and the link-test RPCs
 streaming the same number of bytes to and from the same server in chunks of
 the same size. Prints MB/s, the ratio buffer/raw, and the peak RSS growth
-over the process's baseline as a multiple of the buffer size.
+over the process's baseline as a multiple of the buffer size. The timing is
+pynq_remote.benchmark's, as in `pynq-remote bench`.
 Usage: bench/buffers.py [--sizes-mib 1,16,256] [--device HOST:PORT]
 """
 
@@ -14,10 +15,9 @@ import json
 import resource
 import subprocess
 import sys
-import time
 
 import pynq_remote
-from pynq_remote import linktest
+from pynq_remote import benchmark
 from pynq_remote.server import LocalServer
 
 
@@ -25,37 +25,17 @@ def peak_rss_bytes():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
-def best_seconds(function, repeat):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-def warm_up(device):
-    """Makes the one-time allocations (session, channels, stream buffers)."""
-    with pynq_remote.allocate(4096, "u1", device=device) as buf:
-        buf.sync_to_device()
-        buf.sync_from_device()
-    linktest.upload_seconds(device, 4096)
-    linktest.download_seconds(device, 4096)
-
-
 def measure(address, size):
     """Runs in a child process; returns the figures for one size."""
     device = pynq_remote.connect(address)
-    warm_up(device)
+    benchmark.warm_up_transfers(device)
     baseline = peak_rss_bytes()
-    repeat = max(2, min(20, (64 << 20) // size))
+    repeat = benchmark.transfer_repeats(size)
     buf = pynq_remote.allocate(size, "u1", device=device)
     buf[:] = 0xA5
-    to_device = best_seconds(buf.sync_to_device, repeat)
-    from_device = best_seconds(buf.sync_from_device, repeat)
+    to_device, from_device = benchmark.buffer_seconds(buf, repeat)
     peak = peak_rss_bytes()
-    raw_up = best_seconds(lambda: linktest.upload_seconds(device, size), repeat)
-    raw_down = best_seconds(lambda: linktest.download_seconds(device, size), repeat)
+    raw_up, raw_down = benchmark.link_seconds(device, size, repeat)
     assert (buf == 0xA5).all()
     buf.freebuffer()
     device.close()

@@ -9,7 +9,8 @@
 #    ($PYNQ_REMOTE_FUZZ_SECONDS, default 30);
 #  - the server built with TSan: the C++ tests and the Python tests that
 #    talk to the host's server again;
-#  - the proto lint (buf).
+#  - the proto lint (buf), and buf's breaking-change check against the wire
+#    contract of the last release (proto/breaking.sh, docs/versioning.md).
 # The plain build (scripts/build-server.sh, used by scripts/demo.sh) is not
 # needed here: the sanitizer builds compile the same code. Arguments go to
 # the first pytest run.
@@ -37,4 +38,6 @@ stage "TSan build: C++ and Python tests"
 
 stage "proto lint (buf)"
 (cd "$top/proto" && node_modules/.bin/buf lint)
+stage "proto breaking-change check (buf)"
+"$top/proto/breaking.sh"
 stage "done"

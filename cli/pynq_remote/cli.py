@@ -2,7 +2,8 @@
 
 Exit codes: 0 success; 1 internal error (a bug: traceback printed); 2 bad
 usage or input on the host; 3 the device could not be reached; 4 the device
-refused the request (the gRPC status code is named); 130 interrupted.
+refused the request (the gRPC status code is named); 5 ``doctor`` found
+something to fix; 130 interrupted.
 """
 
 import logging

@@ -77,19 +77,25 @@ def _read(path, what):
         raise PynqRemoteUserError(f"{what} {path}: cannot read: {error.strerror}") from None
 
 
+def identity_files(config):
+    """Paths of this client's ``ca``, ``cert`` and ``key`` (None when unset):
+    the environment's, else those of ``config``'s identity."""
+    identity = config.get("identity") or {}
+    return {name: os.environ.get(f"PYNQ_REMOTE_{name.upper()}") or identity.get(name)
+            for name in ("ca", "cert", "key")}
+
+
 def credentials_for(address):
     """The ``Credentials`` for ``host:port`` from the config file and environment."""
     config = load_config()
     device = (config.get("devices") or {}).get(address) or {}
-    identity = config.get("identity") or {}
     tls = os.environ.get("PYNQ_REMOTE_TLS", "") == "1" or bool(device.get("tls"))
     token = os.environ.get("PYNQ_REMOTE_TOKEN")
     if token is None and device.get("token_file"):
         token = _read(device["token_file"], "token file").decode().strip()
     if not tls:
         return Credentials(token=token)
-    files = {name: os.environ.get(f"PYNQ_REMOTE_{name.upper()}") or identity.get(name)
-             for name in ("ca", "cert", "key")}
+    files = identity_files(config)
     if not files["ca"]:
         raise PynqRemoteUserError(
             f"TLS to {address} needs the CA that signed its certificate: run "

@@ -98,6 +98,7 @@ grpc::Status DeviceService::GetInfo(grpc::ServerContext* context,
       out->set_size(window.size);
     }
     to_proto(backend_->fpga_state(), response->mutable_fpga());
+    response->set_server_time_unix_ms(unix_ms_now());
   });
 }
 

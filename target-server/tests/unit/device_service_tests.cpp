@@ -51,6 +51,20 @@ TEST(DeviceServiceTests, GetInfo_SimBackend_FillsEveryField) {
   EXPECT_EQ(response.fpga().design_name(), "test_design");
 }
 
+TEST(DeviceServiceTests, GetInfo_Always_ReportsTheServerClock) {
+  DeviceService service(make_test_sim());
+  grpc::ServerContext context;
+  v1::GetInfoRequest request;
+  v1::GetInfoResponse response;
+
+  const uint64_t before = unix_ms_now();
+  ASSERT_TRUE(service.GetInfo(&context, &request, &response).ok());
+  const uint64_t after = unix_ms_now();
+
+  EXPECT_GE(response.server_time_unix_ms(), before);
+  EXPECT_LE(response.server_time_unix_ms(), after);
+}
+
 TEST(DeviceServiceTests, GetInfo_BoardWithBufferPool_ReportsBuffers) {
   DeviceService service(make_test_sim_with_pool());
   grpc::ServerContext context;
