@@ -91,7 +91,8 @@ def test_discover_lists_the_sim_and_device_option_takes_its_names(netns):
         info = json.loads(cli_in(netns, "info", "-d", server.address, "--json").stdout)
         assert (board["board"], board["backend"], board["server"], board["api"]) == (
             "sim", "sim", info["server_version"], "v1")
-        assert (board["design"], board["tls"]) == ("", False)
+        assert board["design"] == info["fpga"]["design_name"] == "sim_base"
+        assert board["tls"] is False
 
         table = cli_in(netns, "discover", "--timeout", "2")
         assert table.returncode == 0
