@@ -160,6 +160,10 @@ def test_names_that_are_looked_up(host):
     assert discovery.is_discovery_name(host)
 
 
+def test_a_bare_ipv6_address_is_not_looked_up():
+    assert not discovery.is_discovery_name("fe80::1")
+
+
 @pytest.mark.parametrize("host", ["192.168.1.10", "[fe80::1]", "board", "lab-3.example.org",
                                   "localhost"])
 def test_names_that_are_addresses(host):

@@ -20,7 +20,7 @@ DEFAULT_TIMEOUT_S = 3.0
 
 # What a DNS host name or an IP address may hold; anything else (the '@' of
 # "zcu104@lab", a space) is an instance name.
-_HOST_CHARACTERS = re.compile(r"[A-Za-z0-9.\-]+|\[[0-9A-Fa-f:.%]+\]")
+_HOST_CHARACTERS = re.compile(r"[A-Za-z0-9.\-]+|\[?[0-9A-Fa-f:.%]+\]?")
 
 
 @dataclasses.dataclass(frozen=True)
