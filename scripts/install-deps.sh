@@ -13,6 +13,7 @@ apt_packages=(
     python3 python3-venv
     nodejs npm
     bmap-tools e2fsprogs mount
+    libavahi-core-dev iproute2
 )
 
 missing_packages() {

@@ -10,7 +10,7 @@ set -euo pipefail
 
 apt_packages=(
     g++-aarch64-linux-gnu
-    libgrpc++-dev:arm64 libprotobuf-dev:arm64 libssl-dev:arm64
+    libgrpc++-dev:arm64 libprotobuf-dev:arm64 libssl-dev:arm64 libavahi-core-dev:arm64
     pkgconf:arm64 qemu-system-arm
 )
 

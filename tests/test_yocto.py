@@ -47,6 +47,11 @@ IMAGE_CLOSURE = {
     "packagegroup-pynq-remote", "pynq-remote-server",
     # the server's libraries
     "grpc", "protobuf", "abseil-cpp", "c-ares", "re2", "openssl", "zlib",
+    # avahi for mDNS (only libavahi-core and libavahi-common land in the image)
+    # and what its recipe's other packages and building it pull in
+    "avahi", "libdaemon", "libnss-mdns", "glib-2.0", "gobject-introspection", "libpcre2",
+    "libcap", "attr", "libxml2", "shadow", "shadow-securetty", "shared-mime-info",
+    "python3-packaging", "python3-setuptools",
     # busybox system: init, mdev, init scripts, networking
     "busybox", "busybox-inittab", "base-files", "base-passwd", "initscripts",
     "init-ifupdown", "init-system-helpers", "netbase", "run-postinsts", "ttyrun",
@@ -245,7 +250,7 @@ def test_image_task_graph_holds_the_server_and_nothing_unintended(yocto):
     assert target & NEVER_IN_IMAGE == set()
     server = {dep for pn, task, dep, _ in edges
               if (pn, task) == ("pynq-remote-server", "do_prepare_recipe_sysroot")}
-    assert {"grpc", "grpc-native", "protobuf", "protobuf-native", "openssl"} <= server
+    assert {"avahi", "grpc", "grpc-native", "protobuf", "protobuf-native", "openssl"} <= server
 
 
 def test_sdcard_task_graph_boots_the_ram_disk(yocto):

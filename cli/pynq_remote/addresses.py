@@ -1,7 +1,9 @@
-"""Device addresses: ``host[:port]`` strings and the ``PYNQ_REMOTE_DEVICES`` default."""
+"""Device addresses: ``host[:port]`` strings, names of boards announced over
+mDNS, and the ``PYNQ_REMOTE_DEVICES`` default."""
 
 import os
 
+from . import discovery
 from .errors import PynqRemoteUserError
 
 DEFAULT_PORT = 7967
@@ -10,6 +12,24 @@ DEVICES_ENV = "PYNQ_REMOTE_DEVICES"
 
 def parse_address(address):
     """Returns ``host:port`` for ``host``, ``host:port``, ``[v6]`` or ``[v6]:port``."""
+    host, port = split_address(address)
+    return f"{host}:{port or DEFAULT_PORT}"
+
+
+def resolve_address(address):
+    """Like ``parse_address``, but a board's mDNS name (``lab-3.local``, or an
+    instance name such as ``zcu104@lab-3``) becomes the address it announces;
+    a port given with the name wins over the announced one."""
+    host, port = split_address(address)
+    if not discovery.is_discovery_name(host):
+        return f"{host}:{port or DEFAULT_PORT}"
+    board = discovery.resolve(host)
+    ip = board.address.rpartition(":")[0]
+    return f"{ip}:{port or board.port}"
+
+
+def split_address(address):
+    """``(host, port)`` of ``host[:port]``; the port is ``""`` when not given."""
     address = address.strip()
     if not address:
         raise PynqRemoteUserError("empty device address")
@@ -23,11 +43,9 @@ def parse_address(address):
         host, port = address.split(":")
     else:
         host, port = address, ""
-    if not port:
-        return f"{host}:{DEFAULT_PORT}"
-    if not port.isdigit() or not 0 < int(port) < 65536:
+    if port and (not port.isdigit() or not 0 < int(port) < 65536):
         raise PynqRemoteUserError(f"bad port in device address {address!r}")
-    return f"{host}:{port}"
+    return host, port
 
 
 def default_addresses():

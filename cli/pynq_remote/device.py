@@ -36,7 +36,7 @@ class Device:
     """
 
     def __init__(self, address, lease=10.0, credentials=None):
-        self.address = addresses.parse_address(address)
+        self.address = addresses.resolve_address(address)
         self.lease = lease
         self._channel = channel.open_channel(self.address, credentials)
         self.health = health_pb2_grpc.HealthStub(self._channel)

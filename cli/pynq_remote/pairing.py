@@ -57,7 +57,7 @@ def _host_name(address):
 def pair(address, code, ca=None):
     """Pairs the board at ``address`` using the ``code`` it printed; returns
     its ``DeviceInfo`` over the new mutual-TLS connection."""
-    address = addresses.parse_address(address)
+    address = addresses.resolve_address(address)
     code = code.strip().lower()
     match = CODE_PATTERN.match(code)
     if not match:

@@ -2,6 +2,7 @@
 #   pynq_remote::grpc          interface target carrying grpc++ and protobuf
 #   PYNQ_REMOTE_PROTOC         path of the protoc compiler (a host program)
 #   PYNQ_REMOTE_GRPC_PLUGIN    path of grpc_cpp_plugin (a host program)
+#   pynq_remote::avahi_core    avahi-core, the embeddable mDNS responder
 #
 # Yocto ships CMake packages for gRPC and protobuf; Debian's grpc++ is also
 # reachable through pkg-config, which is the fallback.
@@ -27,6 +28,12 @@ else()
   message(STATUS "pynq-remote: gRPC ${PYNQ_REMOTE_GRPCPP_grpc++_VERSION} from pkg-config")
   target_link_libraries(pynq_remote_grpc INTERFACE PkgConfig::PYNQ_REMOTE_GRPCPP)
 endif()
+
+# mDNS/DNS-SD announcing: avahi-core and avahi-common, through pkg-config
+# everywhere (Debian's libavahi-core-dev, Yocto's avahi).
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(PYNQ_REMOTE_AVAHI REQUIRED IMPORTED_TARGET avahi-core)
+add_library(pynq_remote::avahi_core ALIAS PkgConfig::PYNQ_REMOTE_AVAHI)
 
 # The code generators run on the build machine, so they are looked up as
 # programs (a cross toolchain file keeps program lookup on the host).

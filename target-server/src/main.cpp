@@ -24,6 +24,8 @@
 #include "core/hex.h"
 #include "core/limits.h"
 #include "core/log.h"
+#include "discovery/announcement.h"
+#include "discovery/announcer.h"
 #include "server_options.h"
 #include "server_security.h"
 #include "services/service_registrar.h"
@@ -115,6 +117,42 @@ std::string bound_address(const std::string& listen, int port) {
   return listen.substr(0, listen.rfind(':')) + ":" + std::to_string(port);
 }
 
+std::string host_name() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof(name) - 1) != 0) return "localhost";
+  return name;
+}
+
+// Announces the server over mDNS when asked. A failure leaves the server
+// serving: the board stays usable by its address.
+std::unique_ptr<Announcer> start_announcer(const ServerOptions& options,
+                                           std::shared_ptr<Backend> backend,
+                                           int port) {
+  if (!options.announce.value_or(false)) return nullptr;
+  const BoardDescription description = backend->description();
+  Announcement announcement;
+  announcement.board = description.board;
+  announcement.backend = description.backend;
+  announcement.tls =
+      !options.tls_cert.empty() || !options.credentials_dir.empty();
+  AnnouncerOptions announcer;
+  announcer.instance_name =
+      options.mdns_name.empty()
+          ? default_instance_name(description.board, host_name())
+          : options.mdns_name;
+  announcer.port = static_cast<uint16_t>(port);
+  announcer.txt_record = [backend, announcement]() mutable {
+    announcement.design = backend->fpga_state().design_name;
+    return txt_record(announcement);
+  };
+  try {
+    return std::make_unique<Announcer>(std::move(announcer));
+  } catch (const std::exception& error) {
+    log_warning(std::string(error.what()) + "; serving without announcing");
+    return nullptr;
+  }
+}
+
 // Blocked in every thread (gRPC's threads inherit the mask), so that only
 // sigwait() in main sees them.
 sigset_t block_shutdown_signals() {
@@ -168,6 +206,8 @@ int serve(ServerOptions& options, const Board& board,
            description.platform + ") with the " + description.backend +
            " backend");
   log_security(options, security, options.listen);
+  std::unique_ptr<Announcer> announcer =
+      start_announcer(options, board.backend, port);
   std::printf("pynq-remote-server listening on %s\n", options.listen.c_str());
   std::fflush(stdout);
 
@@ -175,6 +215,7 @@ int serve(ServerOptions& options, const Board& board,
   sigwait(&signals, &signal_number);
   log_info(std::string("received ") + strsignal(signal_number) +
            (signal_number == SIGHUP ? ", serving again" : ", shutting down"));
+  announcer.reset();  // the goodbye packets go out first
   services->begin_shutdown();
   server->Shutdown(std::chrono::system_clock::now() + kShutdownGrace);
   server->Wait();

@@ -5,6 +5,7 @@
 
 #include "core/board_config.h"
 #include "core/limits.h"
+#include "discovery/announcement.h"
 
 namespace pynq_remote {
 namespace {
@@ -150,6 +151,18 @@ void apply(const std::string& name, const std::string& value,
           "--pynq-remote-compat: expected on, off or only, got '" + value +
           "'");
     }
+  } else if (name == "--announce") {
+    if (value != "on" && value != "off") {
+      throw OptionError("--announce: expected on or off, got '" + value + "'");
+    }
+    options->announce = value == "on";
+  } else if (name == "--mdns-name") {
+    try {
+      check_instance_name(value);
+    } catch (const std::invalid_argument& error) {
+      throw OptionError(std::string("--mdns-name: ") + error.what());
+    }
+    options->mdns_name = value;
   } else if (name == "--max-call-rate") {
     const std::optional<uint64_t> rate = parse_number(value);
     if (!rate) {
@@ -199,6 +212,27 @@ void check_security(const ServerOptions& options) {
   }
 }
 
+// Announcing a loopback address would only point others at nothing.
+void apply_announce_default(ServerOptions* options) {
+  const bool loopback = is_loopback_listen(options->listen);
+  if (!options->announce) {
+    options->announce =
+        !options->mdns_name.empty() ||
+        (options->backend == BackendKind::kLinux && !loopback);
+  }
+  if (*options->announce && loopback) {
+    throw OptionError(std::string(options->mdns_name.empty() ? "--announce"
+                                                             : "--mdns-name") +
+                      ": " + options->listen +
+                      " is a loopback address, which other machines cannot "
+                      "reach; listen on a network address to announce it");
+  }
+  if (!*options->announce && !options->mdns_name.empty()) {
+    throw OptionError(
+        "--mdns-name: the server does not announce itself (--announce off)");
+  }
+}
+
 void apply_defaults(ServerOptions* options) {
   const bool sim = options->backend == BackendKind::kSim;
   if (options->listen.empty()) {
@@ -233,6 +267,7 @@ void apply_defaults(ServerOptions* options) {
         "--carveout: only the linux backend maps a carve-out; the sim takes "
         "buffer_pool from its config");
   }
+  apply_announce_default(options);
 }
 
 }  // namespace
@@ -264,7 +299,8 @@ ServerOptions parse_server_options(const std::vector<std::string>& args) {
                     "--mem-device", "--platform", "--session-memory-limit",
                     "--carveout", "--cache-dir", "--cache-bytes", "--tls-cert",
                     "--tls-key", "--client-ca", "--tokens", "--credentials-dir",
-                    "--max-call-rate", "--pynq-remote-compat"})) {
+                    "--max-call-rate", "--pynq-remote-compat", "--announce",
+                    "--mdns-name"})) {
       throw OptionError("unknown option '" + name + "'");
     }
     if (equals != std::string::npos) {
@@ -335,6 +371,12 @@ Options:
                        (off). Its clients cannot authenticate: off loopback
                        it needs --insecure. Default: on for sim on loopback
                        or with --insecure, else off
+  --announce on|off    announce the server over mDNS/DNS-SD as
+                       _pynq-remote._tcp, with the board, versions, loaded
+                       design and TLS in its TXT record (default: on for
+                       linux on a non-loopback address, off for sim)
+  --mdns-name NAME     the name announced (default BOARD@HOST, e.g.
+                       zcu104@pynq); implies --announce on
   --help               print this help and exit
 
 Secure by default: a non-loopback --listen needs --credentials-dir, or

@@ -56,6 +56,11 @@ struct ServerOptions {
   // (only), or not (off). Default: on for the sim when the address is
   // loopback or --insecure, off otherwise.
   std::optional<CompatMode> compat;
+  // --announce: publish the server over mDNS/DNS-SD. Default: on for linux
+  // on a non-loopback address (or with --mdns-name), off otherwise.
+  std::optional<bool> announce;
+  // --mdns-name: the DNS-SD instance name; empty: "BOARD@HOST".
+  std::string mdns_name;
 };
 
 // Whether HOST of HOST:PORT is a loopback address.

@@ -27,7 +27,13 @@ from ..server import server_command
 @click.option("--pynq-remote-compat", "compat", type=click.Choice(["on", "off", "only"]),
               help="Also serve PYNQ.remote's protocol for the `pynq` package (on, the "
               "default on loopback), only that protocol, or not (see docs/compat.md).")
-def serve(sim, listen, config, log_level, credentials_dir, tokens, insecure, compat):
+@click.option("--announce", is_flag=True,
+              help="Announce the server over mDNS for 'pynq-remote discover' (needs a "
+              "network --listen; see docs/discovery.md).")
+@click.option("--mdns-name", metavar="NAME",
+              help="The name to announce (default BOARD@HOST); implies --announce.")
+def serve(sim, listen, config, log_level, credentials_dir, tokens, insecure, compat,
+          announce, mdns_name):
     """Run pynq-remote-server with the simulated board until interrupted.
 
     The server prints `pynq-remote-server listening on HOST:PORT` when it is
@@ -45,6 +51,10 @@ def serve(sim, listen, config, log_level, credentials_dir, tokens, insecure, com
         extra_args += ["--tokens", tokens]
     if compat:
         extra_args += ["--pynq-remote-compat", compat]
+    if announce:
+        extra_args += ["--announce", "on"]
+    if mdns_name is not None:
+        extra_args += ["--mdns-name", mdns_name]
     process = subprocess.Popen(server_command(listen, "sim", config, log_level, extra_args))
     # Stopping us stops the server: it must not outlive its parent.
     signal.signal(signal.SIGTERM, lambda *_: process.send_signal(signal.SIGTERM))

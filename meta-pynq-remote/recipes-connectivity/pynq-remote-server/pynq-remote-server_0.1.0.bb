@@ -6,7 +6,7 @@ LICENSE = "BSD-3-Clause"
 # nooelint: oelint.var.licenseremotefile - the checkout has no license file of its own
 LIC_FILES_CHKSUM = "file://${COMMON_LICENSE_DIR}/BSD-3-Clause;md5=550794465ba0ec5312d6919e203a55f9"
 
-DEPENDS = "grpc grpc-native openssl protobuf protobuf-native"
+DEPENDS = "avahi grpc grpc-native openssl protobuf protobuf-native"
 
 # Our own code comes from the checkout that holds this layer (layer.conf sets
 # PYNQ_REMOTE_SRCDIR), never from the network; the version is the CMake
