@@ -1,10 +1,10 @@
 """The CLI's command modules, registered alphabetically."""
 
-from . import (buffers, build_image, clocks, deploy, emulate, flash, gpio, info, irq, mmio,
-               overlay, pair, ping, pki, serve, status)
+from . import (buffers, build_image, clocks, deploy, emulate, ext, flash, gpio, info, irq,
+               mmio, overlay, pair, ping, pki, serve, status)
 
 COMMANDS = [buffers.buffers, build_image.build_image, clocks.clocks, deploy.deploy,
-            emulate.emulate, flash.flash, gpio.gpio, info.info, irq.irq, mmio.mmio,
+            emulate.emulate, ext.ext, flash.flash, gpio.gpio, info.info, irq.irq, mmio.mmio,
             overlay.overlay, pair.pair, ping.ping, pki.pki, serve.serve, status.status]
 
 
