@@ -1,6 +1,7 @@
 """Extensions end to end: the sysmon example built into the server from
 outside target-server/, its stubs built with `pynq-remote ext build`, called
-through `Device.extension()`.
+through `Device.extension()`; and the leds example of docs/extensions.md,
+taken from the page as a reader would copy it.
 
 The server is built once into target-server/build-ext (kept between runs; a
 plain build even when the suite runs against the ASan server), which on a
@@ -11,6 +12,7 @@ import importlib
 import json
 import os
 import pathlib
+import re
 import subprocess
 import sys
 import time
@@ -33,6 +35,9 @@ pytestmark = pytest.mark.integration
 TOP = pathlib.Path(__file__).resolve().parents[1]
 SYSMON = TOP / "extensions" / "sysmon"
 BUILD = TOP / "target-server" / "build-ext"
+DOCS = TOP / "docs" / "extensions.md"
+# Inside the build folder, so the docs example is rebuilt only when it changes.
+LEDS = BUILD / "docs-example" / "leds"
 SERVICE = "pynq_remote_ext.sysmon.v1.SysmonService"
 UNIT_TESTS = "pynq_remote_extension_sysmon_tests"
 
@@ -43,12 +48,31 @@ def _run(*command):
     return result
 
 
+def _docs_files():
+    """{path in the leds folder: text} of every "`leds/PATH`:" block of the page."""
+    blocks = re.findall(r"^`leds/([^`]+)`:\n\n```\w*\n(.*?)^```", DOCS.read_text(),
+                        re.M | re.S)
+    return dict(blocks)
+
+
+def _write_docs_example():
+    files = _docs_files()
+    assert sorted(files) == ["CMakeLists.txt", "proto/acme/leds/v1/leds.proto",
+                             "src/led_service.cpp"]
+    for name, text in files.items():
+        path = LEDS / name
+        if not path.is_file() or path.read_text() != text:  # keeps timestamps otherwise
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+
+
 @pytest.fixture(scope="module")
 def server_binary():
-    """The server built with -DPYNQ_REMOTE_EXTENSIONS=extensions/sysmon."""
+    """The server built with extensions/sysmon and the docs' leds example."""
     start = time.monotonic()
+    _write_docs_example()
     _run("cmake", "-S", TOP / "target-server", "-B", BUILD, "-DCMAKE_BUILD_TYPE=RelWithDebInfo",
-         f"-DPYNQ_REMOTE_EXTENSIONS={SYSMON}")
+         f"-DPYNQ_REMOTE_EXTENSIONS={SYSMON};{LEDS}")
     _run("cmake", "--build", BUILD, "-j2", "--target", "pynq-remote-server", UNIT_TESTS)
     print(f"extension server build: {time.monotonic() - start:.1f} s", file=sys.stderr)
     return BUILD / "pynq-remote-server"
@@ -157,12 +181,31 @@ def test_streams_are_bounded_and_leaving_one_ends_it(sysmon):
 def test_info_and_reflection_list_the_extension(sysmon_address, capsys, monkeypatch):
     monkeypatch.setenv("PYNQ_REMOTE_DEVICES", sysmon_address)
     code, out, _ = run_cli(capsys, "info")
-    assert code == 0 and f"extensions    {SERVICE}" in out
+    assert code == 0 and f"extensions    {SERVICE}, acme.leds.v1.LedService" in out
     code, out, _ = run_cli(capsys, "info", "--json")
-    assert json.loads(out)["extensions"] == [SERVICE]
+    assert json.loads(out)["extensions"] == [SERVICE, "acme.leds.v1.LedService"]
     with grpc.insecure_channel(sysmon_address) as channel:
         services = ProtoReflectionDescriptorDatabase(channel).get_services()
     assert SERVICE in services and "pynq_remote.v1.DeviceService" in services
+    assert "acme.leds.v1.LedService" in services
+
+
+def test_the_docs_example_runs_as_written(sysmon_address, tmp_path, capsys):
+    code, out, err = run_cli(capsys, "ext", "build", LEDS, "--out", tmp_path)
+    assert code == 0, err
+    assert "  from acme.leds.v1 import leds_pb2, leds_pb2_grpc\n" in out
+    python = re.search(r"^```python\n(import pynq_remote\n.*?)^```", DOCS.read_text(),
+                       re.M | re.S)[1]
+    python = python.replace('"127.0.0.1:7967"', repr(sysmon_address))
+    sys.path.insert(0, str(tmp_path))
+    try:
+        with pytest.raises(InvalidArgument) as error:
+            exec(compile(python, str(DOCS), "exec"), {})
+    finally:
+        sys.path.remove(str(tmp_path))
+    assert capsys.readouterr().out == "5\n5\n"
+    assert str(error.value) == ("INVALID_ARGUMENT: value 99 does not fit 4 LEDs: "
+                                "give 0 to 15")
 
 
 def test_server_without_the_extension_says_so(device, stubs):
