@@ -208,12 +208,23 @@ def test_the_docs_example_runs_as_written(sysmon_address, tmp_path, capsys):
                                 "give 0 to 15")
 
 
-def test_server_without_the_extension_says_so(device, stubs):
-    _, pb2_grpc = stubs
-    with pytest.raises(NotFound, match=f"has no extension service {SERVICE} "
-                                       r"\(it has: none\); build its server with "
-                                       "-DPYNQ_REMOTE_EXTENSIONS"):
-        device.extension(pb2_grpc.SysmonServiceStub)
+class MissingServiceStub:
+    """What grpc_tools generates for a service no server here has."""
+
+    def __init__(self, channel):
+        self.Get = channel.unary_unary("/acme.missing.v1.MissingService/Get")
+
+
+def test_server_without_the_extension_says_so(device):
+    with pytest.raises(NotFound, match="has no extension service "
+                                       r"acme\.missing\.v1\.MissingService \(it has: .*\); "
+                                       "build its server with -DPYNQ_REMOTE_EXTENSIONS"):
+        device.extension(MissingServiceStub)
+
+
+def test_a_class_that_is_no_stub_is_refused(device):
+    with pytest.raises(TypeError, match="dict is not a generated gRPC stub class"):
+        device.extension(dict)
 
 
 def test_extension_calls_go_through_the_authorizer(server_binary, stubs, tmp_path):

@@ -27,10 +27,15 @@ class _PathRecorder:
 def service_name(stub_class):
     """The full gRPC service name a generated stub class calls, e.g. ``a.v1.Api``."""
     recorder = _PathRecorder()
-    stub_class(recorder)
-    names = {path.split("/")[1] for path in recorder.paths}
+    not_a_stub = TypeError(f"{getattr(stub_class, '__name__', stub_class)} is not a "
+                           "generated gRPC stub class (e.g. leds_pb2_grpc.LedServiceStub)")
+    try:
+        stub_class(recorder)
+    except Exception:
+        raise not_a_stub from None
+    names = {path.split("/")[1] for path in recorder.paths if path.count("/") == 2}
     if len(names) != 1:
-        raise TypeError(f"{stub_class.__name__} is not a generated gRPC stub class")
+        raise not_a_stub
     return names.pop()
 
 
