@@ -37,6 +37,10 @@ function(pynq_remote_add_extension)
   target_include_directories(${target} SYSTEM PUBLIC
     "${CMAKE_CURRENT_BINARY_DIR}/proto")
   target_link_libraries(${target} PUBLIC pynq_remote_core)
+  # The extension's own code, not the generated code, is held to the
+  # core's warnings.
+  set_source_files_properties(${ARG_SOURCES} PROPERTIES
+                              COMPILE_OPTIONS "-Wall;-Wextra")
   set_property(GLOBAL APPEND PROPERTY PYNQ_REMOTE_EXTENSION_TARGETS ${target})
   message(STATUS "pynq-remote: extension ${ARG_NAME}")
 
