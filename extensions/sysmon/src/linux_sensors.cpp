@@ -27,7 +27,8 @@ std::optional<std::string> read_line(const fs::path& path) {
   std::ifstream file(path);
   std::string line;
   if (!file || !std::getline(file, line)) return std::nullopt;
-  while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) {
+  while (!line.empty() &&
+         std::isspace(static_cast<unsigned char>(line.back()))) {
     line.pop_back();
   }
   return line;
@@ -61,7 +62,8 @@ std::string id_part(const std::string& text) {
 
 // Entries of `folder` whose names start with `prefix`, sorted; none when the
 // folder does not exist.
-std::vector<fs::path> entries(const fs::path& folder, const std::string& prefix) {
+std::vector<fs::path> entries(const fs::path& folder,
+                              const std::string& prefix) {
   std::vector<fs::path> found;
   std::error_code error;
   for (fs::directory_iterator it(folder, error), end; !error && it != end;
@@ -80,6 +82,17 @@ std::vector<std::string> file_names(const fs::path& folder) {
     names.push_back(path.filename().string());
   }
   return names;
+}
+
+// An IIO channel's attribute `suffix` ("scale", "offset"): the channel's
+// own (in_temp0_ps_temp_scale), else the one its type shares
+// (in_temp_scale), else `fallback`.
+double channel_attribute(const fs::path& device, const std::string& stem,
+                         const std::string& type, const std::string& suffix,
+                         double fallback) {
+  return read_number(device / (stem + "_" + suffix))
+      .value_or(read_number(device / ("in_" + type + "_" + suffix))
+                    .value_or(fallback));
 }
 
 struct LinuxSensor {
@@ -119,7 +132,8 @@ class LinuxSensors final : public SensorSource {
     for (const fs::path& device : entries(devices, "iio:device")) {
       const std::string name =
           read_line(device / "name").value_or(device.filename().string());
-      const std::string prefix = unique_prefix(name, device.filename().string());
+      const std::string prefix =
+          unique_prefix(name, device.filename().string());
       for (const std::string& file : file_names(device)) {
         std::smatch match;
         if (!std::regex_match(file, match, channel)) continue;
@@ -135,13 +149,8 @@ class LinuxSensors final : public SensorSource {
                                           : SensorKind::kVoltage;
         sensor.info.source = "iio:" + id_part(name);
         sensor.value_file = device / file;
-        sensor.scale = read_number(device / (stem + "_scale"))
-                           .value_or(read_number(device / ("in_" + type + "_scale"))
-                                         .value_or(1.0));
-        sensor.offset =
-            read_number(device / (stem + "_offset"))
-                .value_or(read_number(device / ("in_" + type + "_offset"))
-                              .value_or(0.0));
+        sensor.scale = channel_attribute(device, stem, type, "scale", 1.0);
+        sensor.offset = channel_attribute(device, stem, type, "offset", 0.0);
         if (!add(std::move(sensor))) return;
       }
     }
@@ -153,7 +162,8 @@ class LinuxSensors final : public SensorSource {
     for (const fs::path& hwmon : entries(hwmons, "hwmon")) {
       const std::string name =
           read_line(hwmon / "name").value_or(hwmon.filename().string());
-      const std::string prefix = unique_prefix(name, hwmon.filename().string());
+      const std::string prefix =
+          unique_prefix(name, hwmon.filename().string());
       for (const std::string& file : file_names(hwmon)) {
         std::smatch match;
         if (!std::regex_match(file, match, channel)) continue;
@@ -171,7 +181,8 @@ class LinuxSensors final : public SensorSource {
   }
 
   // The device's name, or its folder's when another device took the name.
-  std::string unique_prefix(const std::string& name, const std::string& folder) {
+  std::string unique_prefix(const std::string& name,
+                            const std::string& folder) {
     std::string prefix = id_part(name);
     if (prefix.empty() || !prefixes_.insert(prefix).second) {
       prefix = id_part(folder);

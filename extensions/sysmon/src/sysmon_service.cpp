@@ -91,14 +91,12 @@ grpc::Status SysmonService::ListSensors(
 grpc::Status SysmonService::Read(grpc::ServerContext* context,
                                  const v1::ReadRequest* request,
                                  v1::ReadResponse* response) {
-  return run_authorized(*context_.authorizer, Role::kReader, "Read", context,
-                        [&] {
-                          const std::vector<size_t> selected =
-                              select(request->sensor_ids());
-                          response->set_timestamp_unix_ms(
-                              pynq_remote::unix_ms_now());
-                          read_into(selected, response->mutable_readings());
-                        });
+  return run_authorized(
+      *context_.authorizer, Role::kReader, "Read", context, [&] {
+        const std::vector<size_t> selected = select(request->sensor_ids());
+        response->set_timestamp_unix_ms(pynq_remote::unix_ms_now());
+        read_into(selected, response->mutable_readings());
+      });
 }
 
 grpc::Status SysmonService::stream_readings(
@@ -130,9 +128,8 @@ bool SysmonService::send_samples(
         start + std::chrono::duration_cast<Clock::duration>(period * sequence);
     if (due > end) return true;
     while (Clock::now() < due) {
-      if (context_.shutdown->wait_until(std::min(due, Clock::now() + kCancelCheck))) {
-        return false;
-      }
+      const Clock::time_point wake = std::min(due, Clock::now() + kCancelCheck);
+      if (context_.shutdown->wait_until(wake)) return false;
       if (context->IsCancelled()) return true;
     }
     if (context_.shutdown->triggered()) return false;

@@ -68,8 +68,9 @@ class ExtensionTest : public ::testing::Test {
  protected:
   void SetUp() override {
     AuthorizerSettings settings;
-    settings.tokens = {{Role::kReader, "rita", sha256_text("reader-secret")},
-                       {Role::kOperator, "olga", sha256_text("operator-secret")}};
+    settings.tokens = {
+        {Role::kReader, "rita", sha256_text("reader-secret")},
+        {Role::kOperator, "olga", sha256_text("operator-secret")}};
     ServiceOptions options;
     options.authorizer = std::make_shared<Authorizer>(settings);
     grpc::ServerBuilder builder;
@@ -96,7 +97,9 @@ class ExtensionTest : public ::testing::Test {
     auto context = std::make_unique<grpc::ClientContext>();
     context->set_deadline(std::chrono::system_clock::now() +
                           std::chrono::seconds(10));
-    if (!token.empty()) context->AddMetadata("authorization", "Bearer " + token);
+    if (!token.empty()) {
+      context->AddMetadata("authorization", "Bearer " + token);
+    }
     return context;
   }
 
@@ -137,9 +140,9 @@ TEST_F(ExtensionTest, Roles_CheckedByTheServersAuthorizer) {
   const grpc::Status nobody =
       stub->Poke(as("").get(), test::v1::PokeRequest(), &response);
   EXPECT_EQ(nobody.error_code(), grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_TRUE(
-      stub->Poke(as("operator-secret").get(), test::v1::PokeRequest(), &response)
-          .ok());
+  EXPECT_TRUE(stub->Poke(as("operator-secret").get(), test::v1::PokeRequest(),
+                         &response)
+                  .ok());
 }
 
 TEST_F(ExtensionTest, BeginShutdown_SignalsTheExtension) {
