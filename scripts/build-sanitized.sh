@@ -3,6 +3,8 @@
 #   asan  ASan + UBSan and libFuzzer coverage into target-server/build-asan:
 #         the server, the C++ tests and the fuzz targets (fuzz/)
 #   tsan  TSan into target-server/build-tsan: the server and the C++ tests
+# Both build in the sysmon example extension (extensions/sysmon), so its
+# C++ tests run under the sanitizers too (docs/extensions.md).
 # Usage: scripts/build-sanitized.sh asan|tsan [CMAKE_ARGS...]
 # Prints nothing but the build; the build folder is reused when it exists.
 set -euo pipefail
@@ -16,5 +18,6 @@ case "$flavour" in
 esac
 build="$top/target-server/build-$flavour"
 cmake -S "$top/target-server" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCMAKE_CXX_COMPILER=clang++-14 "${options[@]}" "$@" >/dev/null
+    -DCMAKE_CXX_COMPILER=clang++-14 "-DPYNQ_REMOTE_EXTENSIONS=$top/extensions/sysmon" \
+    "${options[@]}" "$@" >/dev/null
 cmake --build "$build" -j"$(nproc)"

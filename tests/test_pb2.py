@@ -9,6 +9,7 @@ def test_device_info_round_trips_through_pb2():
         capabilities=("mmio", "mmio.batch"),
         mmio_windows=(MmioWindow("hpm0", 0xA0000000, 0x20000000),),
         fpga=FpgaState("operating", "operating", "base", "ab" * 32, True, 1764000000000),
+        extensions=("pynq_remote_ext.sysmon.v1.SysmonService",),
     )
     assert DeviceInfo.from_pb2(info.as_pb2()) == info
 

@@ -12,7 +12,9 @@ What CI checks per board (docs/image-build.md says the same):
   bitbake -e (configuration only): kv260, ultra96v2, aup-zu3, which share
       zcu104's machine include and differ in device tree and memory only;
   bitbake -g: pynq-remote-image on qemuarm64, pynq-remote-sdcard on zcu104;
-  pynq-remote build-image --dry-run (bitbake -n, whole task graph): qemuarm64.
+  pynq-remote build-image --dry-run (bitbake -n, whole task graph): qemuarm64;
+  every board with kas/mixins/sysmon.yml, so the sysmon extension is found
+  and passed to the server's CMake (bitbake -e pynq-remote-server).
 """
 
 import json
@@ -62,6 +64,9 @@ IMAGE_CLOSURE = {
     "libedit", "libffi", "ncurses", "sqlite3", "util-linux", "util-linux-libuuid", "xz",
 }
 # Never in a RAM-disk that runs one server.
+# Every bitbake run here builds the server with the example extension, as a
+# user's kas file would ask for it (docs/extensions.md).
+SYSMON_MIXIN = REPO / "kas" / "mixins" / "sysmon.yml"
 NEVER_IN_IMAGE = {"systemd", "eudev", "udev", "dbus", "openssh", "dropbear",
                   "packagegroup-core-boot", "kernel-image"}
 
@@ -88,12 +93,13 @@ class Workspace:
 
     def __init__(self, work, offline):
         self.work, self.offline = work, offline
+        self.mixins = (offline, SYSMON_MIXIN)
         self.times = {}
         self._parsed = {}
 
     def job(self, board, *mixins):
         return imagebuild.prepare(board, self.work, dry_run=True,
-                                  mixins=[self.offline, *mixins], as_user=as_user())
+                                  mixins=[*self.mixins, *mixins], as_user=as_user())
 
     def bitbake(self, board, command, timeout=1500):
         """Runs ``command`` in a kas shell of ``board``; returns its output."""
@@ -126,15 +132,17 @@ def kas_program(monkeypatch):
 # -- static checks -----------------------------------------------------------
 
 KAS_FILES = sorted((REPO / "kas").glob("*.yml"))
+# Optional additions to a board's file (build-image --mixin), e.g. extensions.
+KAS_MIXINS = sorted((REPO / "kas" / "mixins").glob("*.yml"))
 
 
-@pytest.mark.parametrize("path", KAS_FILES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", KAS_FILES + KAS_MIXINS, ids=lambda p: p.name)
 def test_kas_file_matches_the_schema_of_installed_kas(path):
     import jsonschema
     from kas.configschema import CONFIGSCHEMA
     config = yaml.safe_load(path.read_text())
     jsonschema.validate(config, CONFIGSCHEMA)
-    if path.name != "common.yml":
+    if path in KAS_FILES and path.name != "common.yml":
         assert config["header"]["includes"] == ["kas/common.yml"]
         assert config["machine"]
 
@@ -262,11 +270,25 @@ def test_sdcard_task_graph_boots_the_ram_disk(yocto):
     assert {"linux-xlnx", "u-boot-xlnx-scr", "pynq-remote-server"} <= recipes
 
 
+def test_server_recipe_builds_the_extensions_asked_for(yocto):
+    """kas/mixins/sysmon.yml's one variable reaches the server's CMake."""
+    yocto.parsed("qemuarm64")  # the recipe's data comes from that parse's cache
+    output = yocto.bitbake("qemuarm64", "bitbake -e pynq-remote-server")
+    env = dict(re.findall(r'^([A-Za-z_][\w-]*)="(.*)"$', output, re.M))
+    assert env["PYNQ_REMOTE_EXTENSIONS"].split() == ["sysmon"]
+    assert "file://extensions/sysmon" in env["SRC_URI"].split()
+    assert f"'-DPYNQ_REMOTE_EXTENSIONS={env['WORKDIR']}/extensions/sysmon'" in env["EXTRA_OECMAKE"]
+
+
+def _mixin_args(yocto):
+    return [arg for mixin in yocto.mixins for arg in ("--mixin", mixin)]
+
+
 def test_build_image_dry_run_reports_bitbake_progress(yocto, capsys):
     yocto.parsed("qemuarm64")
     started = time.monotonic()
     code, out, err = run_cli(capsys, "build-image", "qemuarm64", "--dry-run", "--json",
-                             "--out", yocto.work, "--mixin", yocto.offline,
+                             "--out", yocto.work, *_mixin_args(yocto),
                              *(["--as-user", as_user()] if as_user() else []))
     yocto.times["qemuarm64 build-image --dry-run"] = time.monotonic() - started
     assert code == 0, err[-3000:]
@@ -295,7 +317,7 @@ def test_failed_task_is_named_with_its_log(yocto, capsys):
     fetch = yocto.offline.with_name("fetch-grpc.yml")
     fetch.write_text("header:\n  version: 16\ntarget:\n  - grpc\ntask: fetch\n")
     code, _, err = run_cli(capsys, "build-image", "qemuarm64", "--out", yocto.work,
-                           "--mixin", yocto.offline, "--mixin", fetch,
+                           *_mixin_args(yocto), "--mixin", fetch,
                            *(["--as-user", as_user()] if as_user() else []))
     assert code == 2
     match = re.search(r"^error: build of qemuarm64 failed at grpc:do_fetch, its log: "

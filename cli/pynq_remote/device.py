@@ -9,6 +9,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from . import addresses, channel
 from .errors import ConnectionFailed, from_rpc_error
+from .extension import extension_stub
 from .info import DeviceInfo
 from .legacy import probe
 from .session import Session
@@ -131,6 +132,16 @@ class Device:
         """Returns the board's ``DeviceInfo``."""
         return DeviceInfo.from_pb2(self.call(self.device.GetInfo,
                                              device_pb2.GetInfoRequest()))
+
+    def extension(self, stub_class, check=True):
+        """A stub of an extension service (docs/extensions.md) on this device.
+
+        ``stub_class`` is generated from the extension's ``.proto``
+        (``pynq-remote ext build``), e.g. ``SysmonServiceStub``; calls carry
+        this device's credentials and raise pynq_remote errors. With
+        ``check``, raises ``NotFound`` when the server lacks the service.
+        """
+        return extension_stub(self, stub_class, check)
 
     def ping(self):
         """Returns the round-trip time of one health check, in seconds."""

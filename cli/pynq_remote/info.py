@@ -82,6 +82,7 @@ class DeviceInfo:
     capabilities: tuple
     mmio_windows: tuple
     fpga: FpgaState
+    extensions: tuple = ()  # full names of the extension services
 
     @classmethod
     def from_pb2(cls, msg):
@@ -97,6 +98,7 @@ class DeviceInfo:
             capabilities=tuple(msg.capabilities),
             mmio_windows=tuple(MmioWindow.from_pb2(w) for w in msg.mmio_windows),
             fpga=FpgaState.from_pb2(msg.fpga),
+            extensions=tuple(msg.extensions),
         )
 
     def as_pb2(self):
@@ -112,6 +114,7 @@ class DeviceInfo:
             capabilities=list(self.capabilities),
             mmio_windows=[w.as_pb2() for w in self.mmio_windows],
             fpga=self.fpga.as_pb2(),
+            extensions=list(self.extensions),
         )
 
     def as_dict(self):

@@ -1,6 +1,6 @@
 """MkDocs hook: pages made of the repository's own files outside docs/.
 
-SECURITY.md and target-server/README.md stay where readers of the
+SECURITY.md, target-server/README.md and the sysmon example's README stay where readers of the
 repository look for them; the site shows them as pages, with their links
 to docs/ pages made relative to the site.
 """
@@ -15,6 +15,7 @@ from mkdocs.structure.files import File
 PAGES = {
     "threat-model.md": ("SECURITY.md", "docs/"),
     "server.md": ("target-server/README.md", "../docs/"),
+    "sysmon.md": ("extensions/sysmon/README.md", "../../docs/"),
 }
 
 

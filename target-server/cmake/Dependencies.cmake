@@ -1,5 +1,6 @@
 # Finds gRPC and protobuf and defines:
 #   pynq_remote::grpc          interface target carrying grpc++ and protobuf
+#                              (and grpc++_reflection, for server reflection)
 #   PYNQ_REMOTE_PROTOC         path of the protoc compiler (a host program)
 #   PYNQ_REMOTE_GRPC_PLUGIN    path of grpc_cpp_plugin (a host program)
 #   pynq_remote::avahi_core    avahi-core, the embeddable mDNS responder
@@ -21,12 +22,17 @@ endif()
 if(TARGET gRPC::grpc++ AND TARGET protobuf::libprotobuf)
   message(STATUS "pynq-remote: gRPC ${gRPC_VERSION} from its CMake package")
   target_link_libraries(pynq_remote_grpc INTERFACE gRPC::grpc++
+                                                   gRPC::grpc++_reflection
                                                    protobuf::libprotobuf)
 else()
   find_package(PkgConfig REQUIRED)
   pkg_check_modules(PYNQ_REMOTE_GRPCPP REQUIRED IMPORTED_TARGET grpc++ protobuf)
   message(STATUS "pynq-remote: gRPC ${PYNQ_REMOTE_GRPCPP_grpc++_VERSION} from pkg-config")
-  target_link_libraries(pynq_remote_grpc INTERFACE PkgConfig::PYNQ_REMOTE_GRPCPP)
+  # Debian ships grpc++_reflection without a pkg-config file.
+  find_library(PYNQ_REMOTE_GRPCPP_REFLECTION NAMES grpc++_reflection REQUIRED
+               HINTS ${PYNQ_REMOTE_GRPCPP_LIBRARY_DIRS})
+  target_link_libraries(pynq_remote_grpc INTERFACE
+    ${PYNQ_REMOTE_GRPCPP_REFLECTION} PkgConfig::PYNQ_REMOTE_GRPCPP)
 endif()
 
 # mDNS/DNS-SD announcing: avahi-core and avahi-common, through pkg-config

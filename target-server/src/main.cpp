@@ -184,6 +184,7 @@ int serve(ServerOptions& options, const Board& board,
         "which PYNQ.remote clients cannot do; their calls will be refused");
   }
 
+  enable_reflection();
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(options.listen, security.credentials, &port);

@@ -11,7 +11,7 @@ from .options import device_option, json_option
 @json_option
 @click.pass_obj
 def info(ctx):
-    """Show the board, server version, limits, MMIO windows and FPGA state."""
+    """Show the board, server version, limits, extensions, MMIO windows and FPGA state."""
     device_info = ctx.device.info()
     ctx.show(device_info.as_dict(), lambda console: _render(console, device_info))
 
@@ -28,6 +28,7 @@ def _render(console, device_info):
         ("kernel", f"{device_info.kernel_release} ({device_info.architecture})"),
         ("fpga", _fpga(device_info.fpga)),
         ("capabilities", ", ".join(device_info.capabilities)),
+        ("extensions", ", ".join(device_info.extensions) or "none"),
         ("max burst", f"{device_info.limits.max_burst_words} words"),
         ("max message", f"{device_info.limits.max_message_bytes} bytes"),
     ]

@@ -51,7 +51,7 @@ class SourceBytesResponse(_message.Message):
     def __init__(self, data: _Optional[bytes] = ...) -> None: ...
 
 class GetInfoResponse(_message.Message):
-    __slots__ = ("server_version", "api_version", "board", "platform", "backend", "kernel_release", "architecture", "limits", "capabilities", "mmio_windows", "fpga", "server_time_unix_ms")
+    __slots__ = ("server_version", "api_version", "board", "platform", "backend", "kernel_release", "architecture", "limits", "capabilities", "mmio_windows", "fpga", "server_time_unix_ms", "extensions")
     SERVER_VERSION_FIELD_NUMBER: _ClassVar[int]
     API_VERSION_FIELD_NUMBER: _ClassVar[int]
     BOARD_FIELD_NUMBER: _ClassVar[int]
@@ -64,6 +64,7 @@ class GetInfoResponse(_message.Message):
     MMIO_WINDOWS_FIELD_NUMBER: _ClassVar[int]
     FPGA_FIELD_NUMBER: _ClassVar[int]
     SERVER_TIME_UNIX_MS_FIELD_NUMBER: _ClassVar[int]
+    EXTENSIONS_FIELD_NUMBER: _ClassVar[int]
     server_version: str
     api_version: str
     board: str
@@ -76,7 +77,8 @@ class GetInfoResponse(_message.Message):
     mmio_windows: _containers.RepeatedCompositeFieldContainer[MmioWindow]
     fpga: FpgaState
     server_time_unix_ms: int
-    def __init__(self, server_version: _Optional[str] = ..., api_version: _Optional[str] = ..., board: _Optional[str] = ..., platform: _Optional[str] = ..., backend: _Optional[str] = ..., kernel_release: _Optional[str] = ..., architecture: _Optional[str] = ..., limits: _Optional[_Union[Limits, _Mapping]] = ..., capabilities: _Optional[_Iterable[str]] = ..., mmio_windows: _Optional[_Iterable[_Union[MmioWindow, _Mapping]]] = ..., fpga: _Optional[_Union[FpgaState, _Mapping]] = ..., server_time_unix_ms: _Optional[int] = ...) -> None: ...
+    extensions: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, server_version: _Optional[str] = ..., api_version: _Optional[str] = ..., board: _Optional[str] = ..., platform: _Optional[str] = ..., backend: _Optional[str] = ..., kernel_release: _Optional[str] = ..., architecture: _Optional[str] = ..., limits: _Optional[_Union[Limits, _Mapping]] = ..., capabilities: _Optional[_Iterable[str]] = ..., mmio_windows: _Optional[_Iterable[_Union[MmioWindow, _Mapping]]] = ..., fpga: _Optional[_Union[FpgaState, _Mapping]] = ..., server_time_unix_ms: _Optional[int] = ..., extensions: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Limits(_message.Message):
     __slots__ = ("max_message_bytes", "max_burst_words", "max_batch_steps", "max_poll_timeout_ms", "max_link_test_bytes")

@@ -16,6 +16,7 @@ FILESEXTRAPATHS:prepend := "${PYNQ_REMOTE_SRCDIR}:"
 SRC_URI = "file://target-server/CMakeLists.txt \
            file://target-server/cmake \
            file://target-server/config \
+           file://target-server/include \
            file://target-server/src \
            file://proto/pynq_remote \
            file://pynq-remote-server.default \
@@ -23,12 +24,22 @@ SRC_URI = "file://target-server/CMakeLists.txt \
            file://pynq-remote-server.service \
            file://pynq-remote-server-supervise \
            "
+# Extensions built into the server (docs/extensions.md): names of folders
+# extensions/NAME found on FILESPATH, i.e. in this checkout's extensions/
+# or, for a user's own, in the files/ of a .bbappend in their layer.
+# In a kas file: PYNQ_REMOTE_EXTENSIONS:append = " sysmon"
+PYNQ_REMOTE_EXTENSIONS ??= ""
+SRC_URI += "${@' '.join('file://extensions/' + name for name in d.getVar('PYNQ_REMOTE_EXTENSIONS').split())}"
+# CMake wants a ';' list; quoted, as the configure step runs in a shell.
+PYNQ_REMOTE_EXTENSION_DIRS = "${@';'.join('${WORKDIR}/extensions/' + name for name in d.getVar('PYNQ_REMOTE_EXTENSIONS').split())}"
+
 S = "${WORKDIR}/target-server"
 
 inherit cmake update-rc.d systemd
 
 EXTRA_OECMAKE = "-DPYNQ_REMOTE_BUILD_TESTS=OFF \
                  -DPYNQ_REMOTE_DEFAULT_SIM_CONFIG=${datadir}/pynq-remote/sim-board.textproto \
+                 '-DPYNQ_REMOTE_EXTENSIONS=${PYNQ_REMOTE_EXTENSION_DIRS}' \
                  "
 
 # How the server runs: the board's machine configuration sets the platform

@@ -58,10 +58,12 @@ StatusError cancelled() {
 
 DeviceService::DeviceService(std::shared_ptr<Backend> backend,
                              bool bitstreams,
-                             std::shared_ptr<const Authorizer> authorizer)
+                             std::shared_ptr<const Authorizer> authorizer,
+                             std::vector<std::string> extensions)
     : authorizer_(std::move(authorizer)),
       backend_(std::move(backend)),
-      bitstreams_(bitstreams) {}
+      bitstreams_(bitstreams),
+      extensions_(std::move(extensions)) {}
 
 grpc::Status DeviceService::GetInfo(grpc::ServerContext* context,
                                     const v1::GetInfoRequest* /*request*/,
@@ -99,6 +101,7 @@ grpc::Status DeviceService::GetInfo(grpc::ServerContext* context,
     }
     to_proto(backend_->fpga_state(), response->mutable_fpga());
     response->set_server_time_unix_ms(unix_ms_now());
+    for (const std::string& name : extensions_) response->add_extensions(name);
   });
 }
 

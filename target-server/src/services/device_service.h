@@ -6,6 +6,8 @@
 #include <grpcpp/grpcpp.h>
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "backends/backend.h"
 #include "core/authorizer.h"
@@ -16,10 +18,12 @@ namespace pynq_remote {
 class DeviceService final : public v1::DeviceService::Service {
  public:
   // `bitstreams`: whether BitstreamService can upload and program, which
-  // adds the capability "bitstreams".
+  // adds the capability "bitstreams". `extensions`: full names of the
+  // extension services registered, which GetInfo reports.
   explicit DeviceService(
       std::shared_ptr<Backend> backend, bool bitstreams = false,
-      std::shared_ptr<const Authorizer> authorizer = Authorizer::open());
+      std::shared_ptr<const Authorizer> authorizer = Authorizer::open(),
+      std::vector<std::string> extensions = {});
 
   grpc::Status GetInfo(grpc::ServerContext* context,
                        const v1::GetInfoRequest* request,
@@ -48,6 +52,7 @@ class DeviceService final : public v1::DeviceService::Service {
   std::shared_ptr<const Authorizer> authorizer_;
   std::shared_ptr<Backend> backend_;
   bool bitstreams_;
+  std::vector<std::string> extensions_;
 };
 
 }  // namespace pynq_remote

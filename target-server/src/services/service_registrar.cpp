@@ -1,5 +1,6 @@
 #include "services/service_registrar.h"
 
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 
 #include <utility>
@@ -12,6 +13,7 @@
 #include "core/limits.h"
 #include "core/log.h"
 #include "core/session_repository.h"
+#include "pynq_remote/extension.h"
 #include "services/bitstream_service.h"
 #include "services/buffer_service.h"
 #include "services/clock_service.h"
@@ -25,13 +27,22 @@
 namespace pynq_remote {
 namespace {
 
+std::vector<std::string> extension_names() {
+  std::vector<std::string> names;
+  for (const ExtensionEntry& entry : registered_extensions()) {
+    names.push_back(entry.service_name);
+  }
+  return names;
+}
+
 class Services final : public ServiceRegistration {
  public:
   Services(const std::shared_ptr<Backend>& backend,
            const ServiceOptions& options)
       : sessions(std::make_shared<SessionRepository>()),
+        shutdown(std::make_shared<ShutdownSignal>()),
         device(backend, options.bitstream_cache != nullptr,
-               options.authorizer),
+               options.authorizer, extension_names()),
         mmio(backend, options.authorizer),
         session(sessions, options.authorizer),
         buffer(backend, sessions, options.session_limit_bytes,
@@ -42,10 +53,23 @@ class Services final : public ServiceRegistration {
         interrupt(backend, sessions, options.authorizer),
         pairing(options.pairing, options.on_paired) {
     if (options.compat) add_compat(backend, options);
+    if (options.v1) add_extensions(backend, options);
   }
 
   std::vector<std::string> service_names() const override { return names; }
-  void begin_shutdown() override { interrupt.end_all(); }
+  void begin_shutdown() override {
+    interrupt.end_all();
+    shutdown->trigger();
+  }
+
+  void add_extensions(const std::shared_ptr<Backend>& backend,
+                      const ServiceOptions& options) {
+    ExtensionContext context{backend, sessions, options.authorizer, shutdown};
+    for (const ExtensionEntry& entry : registered_extensions()) {
+      extensions.push_back(entry.make(context));
+      log_info("extension service " + entry.service_name);
+    }
+  }
 
   void add_compat(const std::shared_ptr<Backend>& backend,
                   const ServiceOptions& options) {
@@ -74,6 +98,8 @@ class Services final : public ServiceRegistration {
   // First: the services below share it. The last owner to go closes the
   // sessions still open.
   std::shared_ptr<SessionRepository> sessions;
+  // Ends the extensions' streams at shutdown.
+  std::shared_ptr<ShutdownSignal> shutdown;
   DeviceService device;
   MmioService mmio;
   SessionService session;
@@ -89,6 +115,9 @@ class Services final : public ServiceRegistration {
   std::unique_ptr<MmioAdapter> compat_mmio;
   std::unique_ptr<BufferAdapter> compat_buffer;
   std::unique_ptr<GpioAdapter> compat_gpio;
+  // The user's services built in with -DPYNQ_REMOTE_EXTENSIONS, in the
+  // order of registered_extensions().
+  std::vector<std::unique_ptr<grpc::Service>> extensions;
   std::vector<std::string> names;
 
   void add(grpc::ServerBuilder& builder, grpc::Service* service,
@@ -128,6 +157,10 @@ std::unique_ptr<ServiceRegistration> register_all_services(
                   v1::InterruptService::service_full_name());
     services->add(builder, &services->pairing,
                   v1::PairingService::service_full_name());
+    for (size_t i = 0; i < services->extensions.size(); ++i) {
+      services->add(builder, services->extensions[i].get(),
+                    registered_extensions()[i].service_name.c_str());
+    }
   }
   if (options.compat) {
     services->add(builder, services->compat_device.get(),
@@ -140,6 +173,10 @@ std::unique_ptr<ServiceRegistration> register_all_services(
                   ::gpio::Gpio::service_full_name());
   }
   return services;
+}
+
+void enable_reflection() {
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 }
 
 void mark_serving(grpc::Server& server, const ServiceRegistration& services) {

@@ -51,7 +51,8 @@ class ServiceRegistration {
 
 // Registers DeviceService, MmioService, SessionService, BufferService,
 // BitstreamService, ClockService, GpioService, InterruptService and
-// PairingService (unless options.v1 is off) and the PYNQ.remote services
+// PairingService and the extension services linked into the binary
+// (unless options.v1 is off) and the PYNQ.remote services
 // (when options.compat is on) over `backend`, turns on the standard
 // grpc.health.v1.Health service and
 // sets the message size limits. Call before builder.BuildAndStart(); keep
@@ -59,6 +60,12 @@ class ServiceRegistration {
 std::unique_ptr<ServiceRegistration> register_all_services(
     grpc::ServerBuilder& builder, std::shared_ptr<Backend> backend,
     const ServiceOptions& options = {});
+
+// Turns on gRPC server reflection (grpc.reflection.v1alpha), which lists
+// the services and their message types, extensions included, to any
+// caller: like the health service it answers without credentials, and it
+// tells only the schema. Call before constructing the ServerBuilder.
+void enable_reflection();
 
 // Reports every service of `services` as SERVING on the health service.
 void mark_serving(grpc::Server& server, const ServiceRegistration& services);
