@@ -2,6 +2,7 @@
 
 import json
 import os
+import sys
 
 import pytest
 
@@ -62,8 +63,21 @@ def test_missing_kas_is_one_line(capsys, monkeypatch):
 def test_kas_not_on_path(capsys, monkeypatch, tmp_path):
     monkeypatch.delenv("PYNQ_REMOTE_KAS", raising=False)
     monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "python3"))
     with pytest.raises(imagebuild.HostNotReady, match="^kas is not installed"):
         imagebuild.check_host(tmp_path, dry_run=True)
+
+
+def test_kas_beside_python_found_without_activation(monkeypatch, tmp_path):
+    """``.venv/bin/pynq-remote`` finds ``.venv/bin/kas`` with the venv not on PATH."""
+    monkeypatch.delenv("PYNQ_REMOTE_KAS", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    venv_bin = tmp_path / "venv" / "bin"
+    venv_bin.mkdir(parents=True)
+    (venv_bin / "kas").write_text("#!/bin/sh\n")
+    (venv_bin / "kas").chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(venv_bin / "python3"))
+    assert host_check.find_kas() == str(venv_bin / "kas")
 
 
 @pytest.fixture

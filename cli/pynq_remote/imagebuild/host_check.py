@@ -10,6 +10,7 @@ import os
 import pwd
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from ..errors import PynqRemoteUserError
@@ -67,11 +68,13 @@ class Host:
 
 
 def find_kas():
-    """``$PYNQ_REMOTE_KAS``, else ``kas`` on PATH, else None."""
+    """``$PYNQ_REMOTE_KAS``, else ``kas`` on PATH, else the ``kas`` installed
+    beside this Python (a virtual environment used without activating it),
+    else None."""
     configured = os.environ.get("PYNQ_REMOTE_KAS")
     if configured:
         return configured if os.access(configured, os.X_OK) else None
-    return shutil.which("kas")
+    return shutil.which("kas") or shutil.which("kas", path=str(Path(sys.executable).parent))
 
 
 def check_host(out_dir, dry_run=False, as_user=None):
