@@ -69,7 +69,8 @@ def save_config(config, path=None):
     path.write_text(yaml.safe_dump(config, sort_keys=False))
 
 
-def _read(path, what):
+def read_file(path, what):
+    """The bytes of a credential file, or an error naming it."""
     path = Path(path).expanduser()
     try:
         return path.read_bytes()
@@ -92,7 +93,7 @@ def credentials_for(address):
     tls = os.environ.get("PYNQ_REMOTE_TLS", "") == "1" or bool(device.get("tls"))
     token = os.environ.get("PYNQ_REMOTE_TOKEN")
     if token is None and device.get("token_file"):
-        token = _read(device["token_file"], "token file").decode().strip()
+        token = read_file(device["token_file"], "token file").decode().strip()
     if not tls:
         return Credentials(token=token)
     files = identity_files(config)
@@ -100,6 +101,6 @@ def credentials_for(address):
         raise PynqRemoteUserError(
             f"TLS to {address} needs the CA that signed its certificate: run "
             f"'pynq-remote pki init' or set PYNQ_REMOTE_CA")
-    pems = {name: _read(path, f"TLS {name}") if path else None
+    pems = {name: read_file(path, f"TLS {name}") if path else None
             for name, path in files.items()}
     return Credentials(tls=True, token=token, **pems)

@@ -15,7 +15,6 @@ Needs the ``labgrid`` extra (``pip install pynq-remote[labgrid]``).
 
 import enum
 import time
-from pathlib import Path
 from typing import Optional
 
 import attrs
@@ -28,7 +27,7 @@ from labgrid.strategy import Strategy, StrategyError, never_retry
 
 from .addresses import parse_address
 from .buffer import allocate
-from .credentials import Credentials
+from .credentials import Credentials, read_file
 from .device import Device, connect
 from .errors import ConnectionFailed, PynqRemoteError, PynqRemoteUserError
 from .mmio import MMIO
@@ -42,14 +41,6 @@ def _valid_address(instance, attribute, value):
         parse_address(value)
     except PynqRemoteUserError as error:
         raise ValueError(f"{attribute.name}: {error.msg}") from None
-
-
-def _read(path, what):
-    path = Path(path).expanduser()
-    try:
-        return path.read_bytes()
-    except OSError as error:
-        raise PynqRemoteUserError(f"{what} {path}: cannot read: {error.strerror}") from None
 
 
 @target_factory.reg_resource
@@ -75,8 +66,8 @@ class PynqRemoteDevice(Resource):
             return None
         if (self.cert or self.key) and not self.ca:
             raise PynqRemoteUserError(f"{self.address}: a client cert and key need the ca")
-        token = _read(self.token_file, "token file").decode().strip() if self.token_file else None
-        files = {name: _read(getattr(self, name), f"TLS {name}") if getattr(self, name) else None
+        token = read_file(self.token_file, "token file").decode().strip() if self.token_file else None
+        files = {name: read_file(getattr(self, name), f"TLS {name}") if getattr(self, name) else None
                  for name in ("ca", "cert", "key")}
         return Credentials(tls=bool(self.ca), token=token, **files)
 
