@@ -17,16 +17,20 @@ import time
 
 import pytest
 from cli_runner import run_cli
+from pairing_code import pairing_code
 from shared_data import overlay_file
 
 from pynq_remote import addresses, discovery
+from pynq_remote.credentials import load_config, save_config
 from pynq_remote.errors import PynqRemoteUserError
+from pynq_remote.pki import init_pki
 from pynq_remote.server import LocalServer
 
 ULTRA96_XSA = "ultra96v2_axi_dma_gpio/Accumulator_bd_wrapper.xsa"
 # Private, and only inside the namespace. The server listens on it as a board
 # would on its network address; mDNS leaves 127.0.0.1 out of its records.
 NAMESPACE_IP = "10.213.7.1"
+NEW_IP = "10.213.7.2"  # the address a board gets next (a new DHCP lease)
 HOST = socket.gethostname()
 
 
@@ -56,6 +60,16 @@ def netns():
 def server_in(netns, *args):
     """The sim server listening on the namespace's address, announcing."""
     server = LocalServer(listen=f"{NAMESPACE_IP}:0", extra_args=["--announce", "on", *args])
+    server.command = ["ip", "netns", "exec", netns, *server.command]
+    return server
+
+
+def board_in(netns, listen_ip, credentials, stderr=None):
+    """A board server in the namespace: announced as "lab board", paired
+    (or waiting to be) with the credentials folder ``credentials``."""
+    server = LocalServer(listen=f"{listen_ip}:0", log_level="info", stderr=stderr,
+                         extra_args=["--mdns-name", "lab board",
+                                     "--credentials-dir", credentials])
     server.command = ["ip", "netns", "exec", netns, *server.command]
     return server
 
@@ -169,3 +183,35 @@ def test_a_bare_ipv6_address_is_not_looked_up():
 def test_names_that_are_addresses(host):
     assert not discovery.is_discovery_name(host)
     assert addresses.resolve_address(f"{host}:7000") == f"{host}:7000"
+
+
+@pytest.mark.integration
+@pytest.mark.netns
+def test_a_board_paired_by_name_answers_to_it_at_a_new_address(netns, tmp_path):
+    """What a lab sees: pair once by the name ``discover`` shows; after the
+    board's address changes (DHCP), ``-d NAME`` still reaches it over mutual
+    TLS, its certificate checked against the name."""
+    init_pki(name="alice")
+    credentials = tmp_path / "board-credentials"
+    log = tmp_path / "server.log"
+    with open(log, "w") as stderr, board_in(netns, NAMESPACE_IP, credentials, stderr):
+        discover_until(netns, {"lab board"})
+        paired = cli_in(netns, "pair", "lab board", "--code", pairing_code(log))
+        assert paired.returncode == 0, paired.stderr
+    devices = load_config()["devices"]
+    assert devices["lab board"] == {"tls": True, "server_name": f"{HOST}.local"}
+
+    ip("-n", netns, "addr", "del", f"{NAMESPACE_IP}/32", "dev", "lo")
+    ip("-n", netns, "addr", "add", f"{NEW_IP}/32", "dev", "lo")
+    with board_in(netns, NEW_IP, credentials) as board:
+        assert discover_until(netns, {"lab board"})["lab board"]["addresses"][0] == NEW_IP
+        info = cli_in(netns, "info", "-d", "lab board", "--json")
+        assert info.returncode == 0, info.stderr
+        assert json.loads(info.stdout)["board"] == "sim"
+        # Without the pairing's record, the name still gets TLS (the board
+        # announces it), but the certificate is checked against the new
+        # address, which it does not name: refused, naming the address.
+        save_config({"identity": load_config()["identity"]})
+        refused = cli_in(netns, "info", "-d", "lab board")
+        assert refused.returncode == 3
+        assert board.address in refused.stderr

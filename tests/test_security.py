@@ -20,6 +20,7 @@ import pynq_remote
 import pynq_remote.gpio
 import pynq_remote.interrupt
 from cli_runner import run_cli
+from pairing_code import pairing_code
 from pynq_remote import MMIO, PermissionDenied, PynqRemoteUserError
 from pynq_remote.clocks import set_pl_clock
 from pynq_remote.credentials import Credentials, load_config, save_config
@@ -229,23 +230,13 @@ def test_call_rate_limit_refuses_then_recovers(tmp_path):
         assert gpio.read(0) == 0  # the server kept serving
 
 
-def _pairing_code(log):
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        match = re.search(r"pynq-remote pair \S+ --code ([0-9a-f]{8}-\d{6})", log.read_text())
-        if match:
-            return match.group(1)
-        time.sleep(0.05)
-    raise AssertionError(f"no pairing code in {log.read_text()!r}")
-
-
 def test_pairing_from_fresh_board_to_mutual_tls(pki, tmp_path):
     credentials = tmp_path / "board-credentials"
     log = tmp_path / "server.log"
     with open(log, "w") as stderr, LocalServer(
             log_level="info", extra_args=["--credentials-dir", credentials],
             stderr=stderr) as server:
-        code = _pairing_code(log)
+        code = pairing_code(log)
         fingerprint, secret = code.split("-")
         wrong_board = f"{'0' if fingerprint[0] != '0' else '1'}{fingerprint[1:]}-{secret}"
         with pytest.raises(PynqRemoteUserError, match="this is not the board that printed it"):
@@ -273,7 +264,7 @@ def test_unpaired_board_refuses_everything_but_pairing(tmp_path):
     log = tmp_path / "server.log"
     with open(log, "w") as stderr, LocalServer(
             extra_args=["--credentials-dir", tmp_path / "creds"], stderr=stderr) as server:
-        _pairing_code(log)
+        pairing_code(log)
         host, _, port = server.address.rpartition(":")
         board_pem = ssl.get_server_certificate((host, int(port))).encode()
         channel = grpc.secure_channel(server.address, grpc.ssl_channel_credentials(board_pem),

@@ -1,6 +1,7 @@
 """Device addresses: ``host[:port]`` strings, names of boards announced over
 mDNS, and the ``PYNQ_REMOTE_DEVICES`` default."""
 
+import dataclasses
 import os
 
 from . import discovery
@@ -16,16 +17,32 @@ def parse_address(address):
     return f"{host}:{port or DEFAULT_PORT}"
 
 
-def resolve_address(address):
+@dataclasses.dataclass(frozen=True)
+class Target:
+    """Where a ``-d`` value leads."""
+
+    address: str  # host:port to connect to
+    name: str = ""  # the mDNS name it was given as ("zcu104@lab-3", "lab-3.local")
+    host_name: str = ""  # the board's announced host name ("lab-3.local")
+    tls: bool = False  # whether the board announces that it requires TLS
+
+
+def resolve_target(address):
     """Like ``parse_address``, but a board's mDNS name (``lab-3.local``, or an
-    instance name such as ``zcu104@lab-3``) becomes the address it announces;
+    instance name such as ``zcu104@lab-3``) leads to the address it announces;
     a port given with the name wins over the announced one."""
     host, port = split_address(address)
     if not discovery.is_discovery_name(host):
-        return f"{host}:{port or DEFAULT_PORT}"
+        return Target(f"{host}:{port or DEFAULT_PORT}")
     board = discovery.resolve(host)
     ip = board.address.rpartition(":")[0]
-    return f"{ip}:{port or board.port}"
+    return Target(f"{ip}:{port or board.port}", name=host, host_name=board.host,
+                  tls=board.tls)
+
+
+def resolve_address(address):
+    """The ``host:port`` of ``resolve_target``."""
+    return resolve_target(address).address
 
 
 def split_address(address):

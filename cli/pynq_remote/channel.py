@@ -63,7 +63,10 @@ def open_channel(address, credentials=None):
         credentials = credentials_for(address)
     if credentials.tls:
         ssl = grpc.ssl_channel_credentials(credentials.ca, credentials.key, credentials.cert)
-        channel = grpc.secure_channel(address, ssl, options=_OPTIONS)
+        options = list(_OPTIONS)
+        if credentials.server_name:
+            options.append(("grpc.ssl_target_name_override", credentials.server_name))
+        channel = grpc.secure_channel(address, ssl, options=options)
     else:
         channel = grpc.insecure_channel(address, options=_OPTIONS)
     if credentials.token:

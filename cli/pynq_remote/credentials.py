@@ -38,6 +38,9 @@ class Credentials:
     cert: Optional[bytes] = dataclasses.field(default=None, repr=False)
     key: Optional[bytes] = dataclasses.field(default=None, repr=False)
     token: Optional[str] = dataclasses.field(default=None, repr=False)
+    # The name the board's certificate carries when the channel's address is
+    # not in it: a board paired by its mDNS name, whose IP address may change.
+    server_name: Optional[str] = None
 
 
 def config_dir():
@@ -86,11 +89,17 @@ def identity_files(config):
             for name in ("ca", "cert", "key")}
 
 
-def credentials_for(address):
-    """The ``Credentials`` for ``host:port`` from the config file and environment."""
+def credentials_for(address, name="", announced_tls=False):
+    """The ``Credentials`` for ``host:port`` from the config file and environment.
+
+    A board found over mDNS also has its ``name``, under which pairing by
+    that name recorded it, and says whether it requires TLS.
+    """
     config = load_config()
-    device = (config.get("devices") or {}).get(address) or {}
-    tls = os.environ.get("PYNQ_REMOTE_TLS", "") == "1" or bool(device.get("tls"))
+    devices = config.get("devices") or {}
+    device = (devices.get(name) if name else None) or devices.get(address) or {}
+    tls = (os.environ.get("PYNQ_REMOTE_TLS", "") == "1" or bool(device.get("tls"))
+           or announced_tls)
     token = os.environ.get("PYNQ_REMOTE_TOKEN")
     if token is None and device.get("token_file"):
         token = read_file(device["token_file"], "token file").decode().strip()
@@ -103,4 +112,4 @@ def credentials_for(address):
             f"'pynq-remote pki init' or set PYNQ_REMOTE_CA")
     pems = {name: read_file(path, f"TLS {name}") if path else None
             for name, path in files.items()}
-    return Credentials(tls=True, token=token, **pems)
+    return Credentials(tls=True, token=token, server_name=device.get("server_name"), **pems)

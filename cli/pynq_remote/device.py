@@ -8,6 +8,7 @@ import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from . import addresses, channel
+from .credentials import credentials_for
 from .errors import ConnectionFailed, from_rpc_error
 from .extension import extension_stub
 from .info import DeviceInfo
@@ -37,8 +38,11 @@ class Device:
     """
 
     def __init__(self, address, lease=10.0, credentials=None):
-        self.address = addresses.resolve_address(address)
+        target = addresses.resolve_target(address)
+        self.address = target.address
         self.lease = lease
+        if credentials is None:
+            credentials = credentials_for(target.address, target.name, target.tls)
         self._channel = channel.open_channel(self.address, credentials)
         self.health = health_pb2_grpc.HealthStub(self._channel)
         self.device = device_pb2_grpc.DeviceServiceStub(self._channel)

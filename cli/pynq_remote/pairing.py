@@ -5,7 +5,9 @@ An unpaired board serves TLS with a throw-away certificate and prints a code
 and 6 digits only its console shows. The host checks the fingerprint (it
 reached that board), proves the secret, signs the key the board makes with
 its CA, and records the board as a TLS device. The board's key never leaves
-it; the CA's key never leaves the host.
+it; the CA's key never leaves the host. A board paired by its mDNS name
+(``pynq-remote discover``) gets that name in its certificate too, so it
+keeps answering to the name when its network address changes.
 """
 
 import ipaddress
@@ -57,7 +59,8 @@ def _host_name(address):
 def pair(address, code, ca=None):
     """Pairs the board at ``address`` using the ``code`` it printed; returns
     its ``DeviceInfo`` over the new mutual-TLS connection."""
-    address = addresses.resolve_address(address)
+    target = addresses.resolve_target(address)
+    address = target.address
     code = code.strip().lower()
     match = CODE_PATTERN.match(code)
     if not match:
@@ -77,18 +80,30 @@ def pair(address, code, ca=None):
             csr = x509.load_pem_x509_csr(request.certificate_request.encode())
             if not csr.is_signature_valid:
                 raise PynqRemoteUserError(f"{address} sent an invalid certificate request")
-            host = _host_name(address)
-            cert = ca.sign(x509.Name([x509.NameAttribute(x509.oid.NameOID.COMMON_NAME, host)]),
-                           csr.public_key(), "server", hosts=(host,))
+            hosts = (_host_name(address), target.host_name) if target.host_name else (
+                _host_name(address),)
+            cert = ca.sign(
+                x509.Name([x509.NameAttribute(x509.oid.NameOID.COMMON_NAME, hosts[-1])]),
+                csr.public_key(), "server", hosts=hosts)
             stub.CompletePairing(pairing_pb2.CompletePairingRequest(
                 code=code, certificate=cert_pem(cert).decode(),
                 client_ca=ca.ca_pem().decode()), timeout=30)
         except grpc.RpcError as error:
             raise from_rpc_error(error, address) from None
-    config = load_config()
-    config.setdefault("devices", {})[address] = {"tls": True}
-    save_config(config)
+    _record(target)
     return _wait_for_tls(address)
+
+
+def _record(target):
+    """Records the board as a TLS device under its address and, when paired by
+    its mDNS name, under that name too: its certificate also carries its
+    announced host name, so the name keeps working when its address changes."""
+    config = load_config()
+    devices = config.setdefault("devices", {})
+    devices[target.address] = {"tls": True}
+    if target.name:
+        devices[target.name] = {"tls": True, "server_name": target.host_name}
+    save_config(config)
 
 
 def _wait_for_tls(address):
