@@ -324,3 +324,13 @@ def test_failed_task_is_named_with_its_log(yocto, capsys):
                       r"(\S+/temp/log\.do_fetch\.\d+); full output: (\S+\.log)$", err, re.M)
     assert match, err[-2000:]
     assert Path(match[1]).is_file() and Path(match[2]).is_file()
+
+
+@pytest.mark.parametrize("board, fragment", [("zcu104", "sysmon-zynqmp.cfg"),
+                                             ("pynq-z2", "sysmon-zynq.cfg")])
+def test_kernel_has_the_system_monitor_when_sysmon_is_built(yocto, board, fragment):
+    """With the sysmon mixin, the board's kernel gets its AMS or XADC driver."""
+    yocto.parsed(board)
+    output = yocto.bitbake(board, "bitbake -e virtual/kernel")
+    src_uri = re.search(r'^SRC_URI="(.*)"$', output, re.M).group(1).split()
+    assert f"file://{fragment}" in src_uri

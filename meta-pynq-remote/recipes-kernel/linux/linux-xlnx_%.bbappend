@@ -9,6 +9,9 @@ SRC_URI:append:pynq-remote = " file://cma.cfg"
 SRC_URI:append:pynq-remote = " file://initramfs.cfg"
 SRC_URI:append:pynq-remote = " file://uio.cfg"
 SRC_URI:append:pynq-remote = " file://fpga-manager-${SOC_FAMILY}.cfg"
+# The SoC's system monitor, for the sysmon extension when the image has it
+# (PYNQ_REMOTE_EXTENSIONS, e.g. from kas/mixins/sysmon.yml).
+SRC_URI:append:pynq-remote = "${@bb.utils.contains('PYNQ_REMOTE_EXTENSIONS', 'sysmon', ' file://sysmon-${SOC_FAMILY}.cfg', '', d)}"
 
 SRC_URI:append:aup-zu3-zynqmp = " file://zynqmp-aup-zu3.dts"
 SRC_URI:append:pynq-z2-zynq7 = " file://zynq-pynq-z2.dts"
