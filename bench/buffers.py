@@ -6,7 +6,7 @@ sync_to_device and sync_from_device of a buffer, and the link-test RPCs
 streaming the same number of bytes to and from the same server in chunks of
 the same size. Prints MB/s, the ratio buffer/raw, and the peak RSS growth
 over the process's baseline as a multiple of the buffer size. The timing is
-pynq_remote.benchmark's, as in `pynq-remote bench`.
+pynq_remote.tools.benchmark's, as in `pynq-remote bench`.
 Usage: bench/buffers.py [--sizes-mib 1,16,256] [--device HOST:PORT]
 """
 
@@ -17,8 +17,8 @@ import subprocess
 import sys
 
 import pynq_remote
-from pynq_remote import benchmark
-from pynq_remote.server import LocalServer
+from pynq_remote.tools import benchmark
+from pynq_remote.tools.server import LocalServer
 
 
 def peak_rss_bytes():

@@ -12,9 +12,9 @@ import pathlib
 import time
 
 import pynq_remote
-from pynq_remote.deploy import deploy
+from pynq_remote.design.deploy import deploy
 from pynq_remote.design import load_design
-from pynq_remote.server import LocalServer
+from pynq_remote.tools.server import LocalServer
 
 SHARED = pathlib.Path(os.environ.get(
     "PYNQ_REMOTE_SHARED", pathlib.Path(__file__).resolve().parents[2] / "shared"))

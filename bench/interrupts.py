@@ -21,9 +21,9 @@ import time
 
 import pynq_remote
 from pynq_remote.drivers import AxiGPIO
-from pynq_remote.gpio import set_simulated_axi_gpio_input
-from pynq_remote.interrupt import watcher_for
-from pynq_remote.server import LocalServer
+from pynq_remote.board.gpio import set_simulated_axi_gpio_input
+from pynq_remote.board.interrupt import watcher_for
+from pynq_remote.tools.server import LocalServer
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "tests"))
 from sim_interrupt_design import AXI_GPIO_0, LINE, sim_design  # noqa: E402

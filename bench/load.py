@@ -27,8 +27,8 @@ import traceback
 import numpy as np
 
 import pynq_remote
-from pynq_remote.deploy import upload
-from pynq_remote.server import LocalServer
+from pynq_remote.design.deploy import upload
+from pynq_remote.tools.server import LocalServer
 
 BRAM = 0xA0100000          # sim-board.textproto: axi_bram_ctrl_0, 64 KiB
 HLS_REGS = 0xA0020000      # hls_core_0: a register file

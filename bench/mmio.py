@@ -4,7 +4,7 @@
 (a) a bare gRPC health check from Python, (b) one 32-bit read through
 pynq_remote.MMIO (medians per call, interleaved), (c) N single reads, (d)
 the same N words as one block read and as one batch. Prints each figure and
-the ratios b/a and c/d. The measuring is pynq_remote.benchmark's, as in
+the ratios b/a and c/d. The measuring is pynq_remote.tools.benchmark's, as in
 `pynq-remote bench`.
 Usage: bench/mmio.py [--words N] [--count C] [--rounds R] [--device HOST:PORT]
 """
@@ -12,8 +12,8 @@ Usage: bench/mmio.py [--words N] [--count C] [--rounds R] [--device HOST:PORT]
 import argparse
 
 import pynq_remote
-from pynq_remote import benchmark
-from pynq_remote.server import LocalServer
+from pynq_remote.tools import benchmark
+from pynq_remote.tools.server import LocalServer
 
 BRAM = 0xA0100000
 

@@ -20,7 +20,7 @@ import subprocess
 import pytest
 
 from pynq_remote.errors import PynqRemoteUserError
-from pynq_remote.server import LocalServer
+from pynq_remote.tools.server import LocalServer
 
 TOP = pathlib.Path(__file__).resolve().parents[1]
 PYNQ_PORT = 7967

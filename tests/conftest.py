@@ -1,8 +1,8 @@
 import pytest
 
-import pynq_remote.device
+import pynq_remote.devices
 from emulated_target import emulated_target, target  # noqa: F401 (shared fixtures)
-from pynq_remote.server import LocalServer
+from pynq_remote.tools.server import LocalServer
 
 
 @pytest.fixture(autouse=True)
@@ -14,7 +14,7 @@ def isolated_environment(monkeypatch, tmp_path):
         monkeypatch.delenv(f"PYNQ_REMOTE_{name}", raising=False)
     monkeypatch.delenv("PYNQ_REMOTE_CONFIG", raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.setattr(pynq_remote.device, "_default_device", None)
+    monkeypatch.setattr(pynq_remote.devices, "_default_device", None)
 
 
 @pytest.fixture(scope="session")

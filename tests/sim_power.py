@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from pynq_remote.server import server_command
+from pynq_remote.tools.server import server_command
 
 
 def power_on(state, listen):

@@ -1,6 +1,6 @@
 import pytest
 
-from pynq_remote.addresses import default_address, parse_address
+from pynq_remote.connection.addresses import default_address, parse_address
 from pynq_remote.errors import PynqRemoteUserError
 
 

@@ -1,5 +1,5 @@
 """``pynq-remote bench`` and the bench/ scripts, which share
-pynq_remote.benchmark, against the real sim server (small counts)."""
+pynq_remote.tools.benchmark, against the real sim server (small counts)."""
 
 import json
 import re

@@ -9,7 +9,7 @@ import zipfile
 import pytest
 
 from shared_data import overlay_file
-from pynq_remote.bitfile import (BitstreamError, hwh_names_for, parse_bin, parse_bit,
+from pynq_remote.design.bitfile import (BitstreamError, hwh_names_for, parse_bin, parse_bit,
                                  read_bitstream, read_xsa)
 from pynq_remote.errors import PynqRemoteUserError
 

@@ -11,7 +11,7 @@ import pynq_remote
 from pynq_remote import MMIO, PermissionDenied
 from pynq_remote.design import load_design
 from pynq_remote.errors import InvalidArgument
-from pynq_remote.server import LocalServer
+from pynq_remote.tools.server import LocalServer
 from pynq_remote.v1 import bitstream_pb2, bitstream_pb2_grpc
 from shared_data import overlay_file
 

@@ -11,9 +11,9 @@ import pytest
 
 import pynq_remote
 from pynq_remote import allocate
-from pynq_remote.buffer import list_buffers
+from pynq_remote.board.buffer import list_buffers
 from pynq_remote.errors import NotFound, ResourceExhausted
-from pynq_remote.server import LocalServer
+from pynq_remote.tools.server import LocalServer
 from cli_runner import run_cli
 
 POOL_BASE, POOL_SIZE = 0x60000000, 0x20000000  # sim-board.textproto

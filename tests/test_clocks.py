@@ -8,10 +8,10 @@ import pynq_remote
 from cli_runner import run_cli
 from pynq_remote import Clocks, OutOfRange, PynqRemoteUserError
 from pynq_remote.errors import FailedPrecondition
-from pynq_remote.deploy import deploy
+from pynq_remote.design.deploy import deploy
 from pynq_remote.design import load_design
-from pynq_remote.hwh import read_hwh
-from pynq_remote.server import LocalServer
+from pynq_remote.design.hwh import read_hwh
+from pynq_remote.tools.server import LocalServer
 from shared_data import overlay_file
 
 IOPLL_MHZ = 1499.985  # the sim's Zynq UltraScale+ I/O PLL: 33.333 MHz x 90 / 2

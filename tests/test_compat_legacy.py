@@ -11,7 +11,7 @@ import pynq_remote
 from compat_support import CompatServer
 from pynq_remote import MMIO, Overlay
 from pynq_remote.legacy import LegacyBuffer, LegacyDevice, NotAvailable
-from pynq_remote.server import LocalServer
+from pynq_remote.tools.server import LocalServer
 from shared_data import overlay_file
 
 pytestmark = pytest.mark.integration

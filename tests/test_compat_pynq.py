@@ -15,8 +15,8 @@ import pytest
 
 import pynq_remote
 from compat_support import CompatServer, pynq_python, run_pynq
-from pynq_remote.bitfile import read_bitstream
-from pynq_remote.clocks import get_clocks, set_pl_clock
+from pynq_remote.design.bitfile import read_bitstream
+from pynq_remote.board.clocks import get_clocks, set_pl_clock
 from shared_data import overlay_file
 
 pytestmark = pytest.mark.integration

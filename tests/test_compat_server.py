@@ -10,8 +10,8 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from pynq_remote.compat import buffer_pb2, buffer_pb2_grpc, mmio_pb2, mmio_pb2_grpc
 from pynq_remote.compat import remote_device_pb2 as rd
 from pynq_remote.compat import remote_device_pb2_grpc as rd_grpc
-from pynq_remote.pki import new_token
-from pynq_remote.server import LocalServer, find_server_binary
+from pynq_remote.security.pki import new_token
+from pynq_remote.tools.server import LocalServer, find_server_binary
 
 pytestmark = pytest.mark.integration
 

@@ -20,11 +20,11 @@ from cli_runner import run_cli
 from pairing_code import pairing_code
 from shared_data import overlay_file
 
-from pynq_remote import addresses, discovery
-from pynq_remote.credentials import load_config, save_config
+from pynq_remote.connection import addresses, discovery
+from pynq_remote.connection.credentials import load_config, save_config
 from pynq_remote.errors import PynqRemoteUserError
-from pynq_remote.pki import init_pki
-from pynq_remote.server import LocalServer
+from pynq_remote.security.pki import init_pki
+from pynq_remote.tools.server import LocalServer
 
 ULTRA96_XSA = "ultra96v2_axi_dma_gpio/Accumulator_bd_wrapper.xsa"
 # Private, and only inside the namespace. The server listens on it as a board

@@ -72,9 +72,9 @@ def test_protocol_page_carries_the_proto_comments(site):
 
 def test_api_reference_is_made_of_the_docstrings(site):
     html = page(site, "api")
-    for name in ("pynq_remote.device.connect", "pynq_remote.mmio.MMIO",
-                 "pynq_remote.buffer.allocate", "pynq_remote.overlay.Overlay",
-                 "pynq_remote.drivers.axi_dma.AxiDMA", "pynq_remote.clocks.Clocks"):
+    for name in ("pynq_remote.devices.connect", "pynq_remote.board.mmio.MMIO",
+                 "pynq_remote.board.buffer.allocate", "pynq_remote.design.overlay.Overlay",
+                 "pynq_remote.drivers.axi_dma.AxiDMA", "pynq_remote.board.clocks.Clocks"):
         assert f'id="{name}"' in html, name
 
 

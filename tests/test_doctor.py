@@ -8,10 +8,10 @@ import re
 import pytest
 
 from cli_runner import run_cli
-from pynq_remote import doctor
-from pynq_remote.credentials import config_path, load_config, save_config
-from pynq_remote.pki import CertificateAuthority, init_pki
-from pynq_remote.server import LocalServer
+from pynq_remote.tools import doctor
+from pynq_remote.connection.credentials import config_path, load_config, save_config
+from pynq_remote.security.pki import CertificateAuthority, init_pki
+from pynq_remote.tools.server import LocalServer
 
 pytestmark = pytest.mark.integration
 

@@ -24,11 +24,11 @@ from grpc_reflection.v1alpha.proto_reflection_descriptor_database import (
 
 import pynq_remote
 from cli_runner import run_cli
-from pynq_remote.credentials import Credentials
+from pynq_remote.connection.credentials import Credentials
 from pynq_remote.errors import (InvalidArgument, NotFound, ResourceExhausted,
                                 Unauthenticated)
-from pynq_remote.pki import new_token
-from pynq_remote.server import SERVER_ENV, LocalServer
+from pynq_remote.security.pki import new_token
+from pynq_remote.tools.server import SERVER_ENV, LocalServer
 
 pytestmark = pytest.mark.integration
 

@@ -19,9 +19,9 @@ import pytest
 
 import pynq_remote
 from pynq_remote import MMIO
-from pynq_remote.buffer import list_buffers
+from pynq_remote.board.buffer import list_buffers
 from pynq_remote.errors import NotFound
-from pynq_remote.server import LocalServer
+from pynq_remote.tools.server import LocalServer
 from pynq_remote.v1 import bitstream_pb2
 
 pytestmark = [pytest.mark.integration, pytest.mark.hardening]

@@ -19,7 +19,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pynq_remote.server import LocalServer
+from pynq_remote.tools.server import LocalServer
 from pynq_remote.v1 import (bitstream_pb2, buffer_pb2, clock_pb2, device_pb2, mmio_pb2,
                             session_pb2)
 

@@ -9,10 +9,10 @@ import pytest
 import pynq_remote
 from pynq_remote import GPIO
 from pynq_remote.errors import FailedPrecondition, InvalidArgument, NotFound
-from pynq_remote.gpio import (GpioError, GpioLine, list_lines, read_line,
+from pynq_remote.board.gpio import (GpioError, GpioLine, list_lines, read_line,
                               set_simulated_line_input, write_line)
-from pynq_remote.interrupt import list_subscriptions
-from pynq_remote.server import LocalServer
+from pynq_remote.board.interrupt import list_subscriptions
+from pynq_remote.tools.server import LocalServer
 from pynq_remote.v1 import gpio_pb2
 from cli_runner import run_cli
 
@@ -108,7 +108,7 @@ def test_cli_irq_watch_prints_events_as_json_lines(server, board, capsys):
         board_mmio.write(0x128, 0x2)
         board_mmio.write(0x4001C, 0x3)
         board_mmio.write(0x40010, 0x1)
-        pynq_remote.gpio.set_simulated_axi_gpio_input(board, "axi_gpio_0", 0x3, channel=2)
+        pynq_remote.board.gpio.set_simulated_axi_gpio_input(board, "axi_gpio_0", 0x3, channel=2)
 
     thread = threading.Thread(target=raise_interrupt)
     thread.start()
@@ -140,7 +140,7 @@ def test_linux_backend_refuses_simulated_inputs(tmp_path):
                      extra_args=["--mem-device", str(mem)]) as server, \
             pynq_remote.connect(server.address) as dev:
         with pytest.raises(FailedPrecondition, match="only on the sim backend"):
-            pynq_remote.gpio.set_simulated_axi_gpio_input(dev, "pl", 1)
+            pynq_remote.board.gpio.set_simulated_axi_gpio_input(dev, "pl", 1)
         with pytest.raises(FailedPrecondition, match="only on the sim backend"):
             set_simulated_line_input(dev, "gpiochip0", 0, 1)
         assert all(line.chip.startswith("gpiochip") for line in list_lines(dev))

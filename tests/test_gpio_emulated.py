@@ -13,7 +13,7 @@ import pytest
 
 import pynq_remote
 from pynq_remote import GPIO
-from pynq_remote.gpio import list_lines
+from pynq_remote.board.gpio import list_lines
 from cli_runner import run_cli
 
 pytestmark = pytest.mark.emulate

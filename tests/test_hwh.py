@@ -8,7 +8,7 @@ import pytest
 
 from shared_data import overlay_file
 from pynq_remote.design import find_hwh, load_design
-from pynq_remote.hwh import HwhError, UnknownIp, parse_hwh, read_hwh
+from pynq_remote.design.hwh import HwhError, UnknownIp, parse_hwh, read_hwh
 
 ULTRA96_HWH = "ultra96v2_axi_dma_gpio/Accumulator_bd.hwh"
 KR260_HWH = "kr260_dma_ledadder/DMA_LED.hwh"

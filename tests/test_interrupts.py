@@ -12,9 +12,9 @@ import pytest
 import pynq_remote
 from pynq_remote import Interrupt
 from pynq_remote.drivers import AxiGPIO
-from pynq_remote.gpio import set_simulated_axi_gpio_input
-from pynq_remote.interrupt import InterruptStreamLost, list_subscriptions, watcher_for
-from pynq_remote.server import LocalServer
+from pynq_remote.board.gpio import set_simulated_axi_gpio_input
+from pynq_remote.board.interrupt import InterruptStreamLost, list_subscriptions, watcher_for
+from pynq_remote.tools.server import LocalServer
 from sim_interrupt_design import AXI_GPIO_0, AXI_GPIO_1, LINE, sim_design
 
 EVENTS = 1000
@@ -206,7 +206,7 @@ def test_a_client_killed_while_waiting_leaves_no_subscription_or_reader(server, 
 def test_two_sessions_on_one_line_both_get_each_event(server, board):
     """A program waiting on the line and `irq watch` beside it (another
     session, acknowledging automatically): both see every event."""
-    from pynq_remote.interrupt import watch
+    from pynq_remote.board.interrupt import watch
 
     watched = []
     with pynq_remote.connect(server.address) as other:

@@ -8,11 +8,11 @@ import pytest
 
 import pynq_remote
 from pynq_remote import Overlay
-from pynq_remote.deploy import interrupt_wiring
+from pynq_remote.design.deploy import interrupt_wiring
 from pynq_remote.design import load_design
-from pynq_remote.gpio import set_simulated_axi_gpio_input
-from pynq_remote.interrupt import watcher_for
-from pynq_remote.server import LocalServer
+from pynq_remote.board.gpio import set_simulated_axi_gpio_input
+from pynq_remote.board.interrupt import watcher_for
+from pynq_remote.tools.server import LocalServer
 from pynq_remote.v1 import bitstream_pb2
 from shared_data import overlay_file
 

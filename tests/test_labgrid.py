@@ -15,7 +15,7 @@ from labgrid.binding import StateError
 from labgrid.strategy import StrategyError
 
 from pynq_remote import ConnectionFailed, PynqRemoteUserError
-from pynq_remote.server import LocalServer
+from pynq_remote.tools.server import LocalServer
 from shared_data import overlay_file
 
 pytest_plugins = ["pytester"]

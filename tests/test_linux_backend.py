@@ -3,7 +3,7 @@
 import pytest
 
 from pynq_remote import MMIO, PermissionDenied, connect
-from pynq_remote.server import LocalServer
+from pynq_remote.tools.server import LocalServer
 
 WINDOW = 0xA0000000
 CONFIG = f"""

@@ -7,7 +7,7 @@ import pytest
 
 from pynq_remote import MMIO, InvalidArgument, OutOfRange, PermissionDenied
 from pynq_remote.errors import DeadlineExceeded
-from pynq_remote.mmio import MmioAccessError
+from pynq_remote.board.mmio import MmioAccessError
 
 GPIO0 = 0xA0000000  # channel 1: 4 LEDs (all outputs); channel 2: 4 buttons (inputs, 0x5)
 GPIO1 = 0xA0010000  # channel 1: 8 pins, direction from GPIO_TRI, pins driven to 0xA5

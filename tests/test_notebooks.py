@@ -10,7 +10,7 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from pynq_remote.server import LocalServer
+from pynq_remote.tools.server import LocalServer
 from shared_data import overlay_file
 
 pytestmark = [pytest.mark.integration, pytest.mark.docs]

@@ -9,7 +9,7 @@ import pynq_remote
 from pynq_remote import MMIO, Overlay, PermissionDenied, allocate
 from cli_runner import run_cli
 from pynq_remote.drivers import AxiDMA, AxiGPIO
-from pynq_remote.server import LocalServer
+from pynq_remote.tools.server import LocalServer
 from shared_data import overlay_file
 
 ULTRA96_XSA = "ultra96v2_axi_dma_gpio/Accumulator_bd_wrapper.xsa"

@@ -4,7 +4,7 @@ import json
 
 
 from shared_data import overlay_file
-from pynq_remote.bitfile import read_bitstream
+from pynq_remote.design.bitfile import read_bitstream
 from cli_runner import run_cli
 
 

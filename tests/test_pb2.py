@@ -1,4 +1,4 @@
-from pynq_remote.info import DeviceInfo, FpgaState, Limits, MmioWindow
+from pynq_remote.connection.info import DeviceInfo, FpgaState, Limits, MmioWindow
 
 
 def test_device_info_round_trips_through_pb2():

@@ -1,4 +1,4 @@
-"""The pytest plugin (pynq_remote.pytest_plugin), run as a user runs it:
+"""The pytest plugin (pynq_remote.integrations.pytest_plugin), run as a user runs it:
 pytest in a subprocess on a test file of its own, loading the plugin
 through its entry point, against real servers."""
 
@@ -9,7 +9,7 @@ import pytest
 
 import pynq_remote
 from pynq_remote import ConnectionFailed
-from pynq_remote.server import LocalServer
+from pynq_remote.tools.server import LocalServer
 from shared_data import overlay_file
 
 pytest_plugins = ["pytester"]

@@ -17,17 +17,17 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 import pynq_remote
-import pynq_remote.gpio
-import pynq_remote.interrupt
+import pynq_remote.board.gpio
+import pynq_remote.board.interrupt
 from cli_runner import run_cli
 from pairing_code import pairing_code
 from pynq_remote import MMIO, PermissionDenied, PynqRemoteUserError
-from pynq_remote.clocks import set_pl_clock
-from pynq_remote.credentials import Credentials, load_config, save_config
+from pynq_remote.board.clocks import set_pl_clock
+from pynq_remote.connection.credentials import Credentials, load_config, save_config
 from pynq_remote.errors import ConnectionFailed, ResourceExhausted, Unauthenticated
-from pynq_remote.pairing import pair
-from pynq_remote.pki import CertificateAuthority, init_pki, new_token
-from pynq_remote.server import LocalServer, find_server_binary
+from pynq_remote.security.pairing import pair
+from pynq_remote.security.pki import CertificateAuthority, init_pki, new_token
+from pynq_remote.tools.server import LocalServer, find_server_binary
 from pynq_remote.v1 import (bitstream_pb2, buffer_pb2, device_pb2, device_pb2_grpc, mmio_pb2,
                             pairing_pb2, pairing_pb2_grpc)
 
@@ -157,8 +157,8 @@ OPERATOR_CALLS = {
         d.bitstreams.UploadBitstream, iter([bitstream_pb2.UploadBitstreamRequest(
             header=bitstream_pb2.UploadBitstreamHeader(sha256="0" * 64, size=4))])),
     "ClockService.SetPlClock": lambda d: set_pl_clock(d, 0, 100),
-    "GpioService.WriteGpioLine": lambda d: pynq_remote.gpio.write_line(d, "gpiochip0", 78, 1),
-    "GpioService.SetGpioDirection": lambda d: pynq_remote.gpio.set_direction(
+    "GpioService.WriteGpioLine": lambda d: pynq_remote.board.gpio.write_line(d, "gpiochip0", 78, 1),
+    "GpioService.SetGpioDirection": lambda d: pynq_remote.board.gpio.set_direction(
         d, "gpiochip0", 78, "out"),
 }
 
@@ -168,14 +168,14 @@ READER_CALLS = {
     "MmioService.Read": lambda d: MMIO(GPIO, 0x10000, device=d).read(0),
     "MmioService.Batch(read)": lambda d: MMIO(GPIO, 0x10000, device=d).batch().read(0).run(),
     "SessionService.OpenSession": lambda d: d.session,
-    "BufferService.ListBuffers": lambda d: pynq_remote.buffer.list_buffers(d),
+    "BufferService.ListBuffers": lambda d: pynq_remote.board.buffer.list_buffers(d),
     "BitstreamService.HasBitstream": lambda d: d.call(
         d.bitstreams.HasBitstream, bitstream_pb2.HasBitstreamRequest(sha256="0" * 64)),
-    "ClockService.GetClocks": lambda d: pynq_remote.clocks.get_clocks(d),
-    "GpioService.ListGpioLines": lambda d: pynq_remote.gpio.list_lines(d),
-    "GpioService.ReadGpioLine": lambda d: pynq_remote.gpio.read_line(d, "gpiochip0", 78),
+    "ClockService.GetClocks": lambda d: pynq_remote.board.clocks.get_clocks(d),
+    "GpioService.ListGpioLines": lambda d: pynq_remote.board.gpio.list_lines(d),
+    "GpioService.ReadGpioLine": lambda d: pynq_remote.board.gpio.read_line(d, "gpiochip0", 78),
     "InterruptService.ListInterruptSubscriptions":
-        lambda d: pynq_remote.interrupt.list_subscriptions(d),
+        lambda d: pynq_remote.board.interrupt.list_subscriptions(d),
 }
 
 

@@ -8,8 +8,8 @@ import pytest
 
 import pynq_remote
 from pynq_remote.errors import ConnectionFailed, Unauthenticated
-from pynq_remote.pki import new_token
-from pynq_remote.server import READY_PREFIX
+from pynq_remote.security.pki import new_token
+from pynq_remote.tools.server import READY_PREFIX
 
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])

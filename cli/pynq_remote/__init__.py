@@ -1,20 +1,38 @@
-"""pynq_remote: control AMD adaptive SoC boards from a host computer over gRPC."""
+"""pynq_remote: control AMD adaptive SoC boards from a host computer over gRPC.
 
-from .buffer import Buffer, allocate
-from .clocks import Clocks
-from .device import Device, connect
-from .gpio import GPIO
-from .interrupt import Interrupt
+The public face: PYNQ's names (``Overlay``, ``MMIO``, ``allocate``, ...)
+and ``connect``. The package is in rooms by concern, each importing only
+the rooms below it (docs/index.md, "Repository layout"):
+
+- ``commands``: the CLI's commands, one module each (``cli`` is the entry point);
+- ``integrations``: labgrid and the pytest plugin;
+- ``tools``, ``imagebuild``, ``flash``, ``emulate``: host tools;
+- ``security``: the host's PKI and pairing;
+- ``design``: overlay files, deploying them, ``Overlay``;
+- ``drivers``: IP drivers (``DefaultIP``, ``AxiGPIO``, ``AxiDMA``);
+- ``board``: the board's resources (MMIO, buffers, GPIO, interrupts, clocks);
+- ``devices``: ``connect()``, which picks ``connection`` or ``legacy``;
+- ``legacy``: a server that speaks only the PYNQ.remote protocol;
+- ``connection``: addresses, credentials, the channel, ``Device``, sessions;
+- ``errors``: the error types every room raises.
+"""
+
+from .board.buffer import Buffer, allocate
+from .board.clocks import Clocks
+from .board.gpio import GPIO
+from .board.interrupt import Interrupt
+from .board.mmio import MMIO, Batch
+from .connection.device import Device
+from .connection.info import DeviceInfo
+from .design.overlay import Overlay
+from .devices import connect
 from .errors import (ConnectionFailed, DeviceError, InvalidArgument, OutOfRange,
                      PermissionDenied, PynqRemoteError, PynqRemoteUserError)
-from .info import DeviceInfo
-from .mmio import MMIO, Batch
-from .overlay import Overlay
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Batch", "Buffer", "Clocks", "ConnectionFailed", "Device", "DeviceError", "DeviceInfo",
-    "GPIO", "Interrupt", "InvalidArgument", "MMIO", "OutOfRange", "Overlay", "PermissionDenied", "PynqRemoteError",
-    "PynqRemoteUserError", "allocate", "connect",
+    "GPIO", "Interrupt", "InvalidArgument", "MMIO", "OutOfRange", "Overlay",
+    "PermissionDenied", "PynqRemoteError", "PynqRemoteUserError", "allocate", "connect",
 ]

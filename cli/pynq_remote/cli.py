@@ -15,7 +15,7 @@ from rich.logging import RichHandler
 
 from . import __version__
 from .commands import register
-from .context import Context
+from .commands.context import Context
 from .errors import PynqRemoteUserError
 
 

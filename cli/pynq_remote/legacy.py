@@ -16,9 +16,9 @@ import time
 import grpc
 import numpy as np
 
-from . import channel
+from .connection import channel
 from .errors import DeviceError, PynqRemoteUserError, from_rpc_error
-from .info import FpgaState
+from .v1 import device_pb2, device_pb2_grpc
 
 log = logging.getLogger(__name__)
 
@@ -165,19 +165,14 @@ class LegacyDevice:
 
     # -- bitstreams ------------------------------------------------------
 
-    def deploy(self, design, partial=False, dtbo=None, progress=None):
-        """Writes the design's FPGA-manager bytes to /lib/firmware (unless the
-        board has them) and programs them; returns a ``DeployResult``."""
-        from .deploy import DeployResult
-        if dtbo:
-            raise NotAvailable("device-tree overlays are not available over the "
-                               "PYNQ.remote protocol")
-        start = time.perf_counter()
-        bitstream = design.bitstream
-        name = f"pynq-remote-{bitstream.sha256[:16]}.bin"
+    def program_bitstream(self, sha256, read_bin, partial=False, progress=None):
+        """Writes FPGA-manager bytes to /lib/firmware (unless the board has
+        them: ``read_bin()`` gives them) and loads them; returns the bytes
+        sent and the FPGA manager's state."""
+        name = f"pynq-remote-{sha256[:16]}.bin"
         sent = 0
         if not self.exists_file(FIRMWARE + name):
-            data = bitstream.fpga_manager_bin()
+            data = read_bin()
             self.write_file(FIRMWARE + name, data)
             sent = len(data)
             if progress:
@@ -187,11 +182,7 @@ class LegacyDevice:
                                                             partial=partial))
         self.write_file(FPGA_MANAGER + "flags", b"1" if partial else b"0")
         self.write_file(FPGA_MANAGER + "firmware", name.encode(), timeout=60.0)
-        state = self.read_file(FPGA_MANAGER + "state").decode().strip()
-        fpga = FpgaState("operating" if state == "operating" else "unknown", state,
-                         design.name or "", bitstream.sha256, partial)
-        return DeployResult(self.address, design.name or "", bitstream.sha256, sent,
-                            time.perf_counter() - start, fpga, {})
+        return sent, self.read_file(FPGA_MANAGER + "state").decode().strip()
 
     def close(self):
         self._channel.close()
@@ -283,7 +274,6 @@ class LegacyBuffer(np.ndarray):
 def probe(address, grpc_channel):
     """A ``LegacyDevice`` when the server at ``address`` lacks the v1
     DeviceService (UNIMPLEMENTED), else None."""
-    from .v1 import device_pb2, device_pb2_grpc
     stub = device_pb2_grpc.DeviceServiceStub(grpc_channel)
     try:
         stub.GetInfo(device_pb2.GetInfoRequest(), timeout=PROBE_TIMEOUT_S)

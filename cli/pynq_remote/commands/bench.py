@@ -2,7 +2,7 @@
 
 import click
 
-from .. import benchmark
+from ..tools import benchmark
 from .options import INTEGER, device_option, json_option
 
 

@@ -3,7 +3,7 @@
 import click
 from rich.table import Table
 
-from ..buffer import free_buffer, list_buffers
+from ..board.buffer import free_buffer, list_buffers
 from .options import INTEGER, device_option, json_option
 
 

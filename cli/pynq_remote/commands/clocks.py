@@ -6,7 +6,7 @@ import warnings
 import click
 from rich.table import Table
 
-from ..clocks import get_clocks, set_pl_clock
+from ..board.clocks import get_clocks, set_pl_clock
 from .options import device_option, json_option
 
 

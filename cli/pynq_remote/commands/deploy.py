@@ -6,8 +6,8 @@ import click
 from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
 from rich.table import Table
 
-from ..deploy import deploy as deploy_design
-from ..design import load_design
+from ..design.deploy import deploy as deploy_design
+from ..design.loader import load_design
 from ..errors import PynqRemoteUserError
 from .options import devices_option, json_option
 

@@ -3,7 +3,7 @@
 import click
 from rich.table import Table
 
-from .. import discovery
+from ..connection import discovery
 from .options import json_option
 
 

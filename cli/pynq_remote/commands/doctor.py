@@ -5,8 +5,8 @@ import os
 import click
 from rich.markup import escape
 
-from .. import doctor as checks
-from ..addresses import DEVICES_ENV, default_addresses
+from ..connection.addresses import DEVICES_ENV, default_addresses
+from ..tools import doctor as checks
 from .options import devices_option, json_option
 
 STYLES = {checks.OK: "green", checks.WARN: "yellow", checks.FAIL: "bold red"}

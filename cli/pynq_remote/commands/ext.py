@@ -2,7 +2,7 @@
 
 import click
 
-from .. import extbuild
+from ..tools import extbuild
 from .options import json_option
 
 

@@ -3,7 +3,7 @@
 import click
 from rich.table import Table
 
-from .. import gpio as gpio_lib
+from ..board import gpio as gpio_lib
 from .options import device_option, json_option
 
 

@@ -6,7 +6,7 @@ import json
 import click
 from rich.table import Table
 
-from ..interrupt import list_subscriptions, watch as watch_lines
+from ..board.interrupt import list_subscriptions, watch as watch_lines
 from .options import device_option, json_option
 
 

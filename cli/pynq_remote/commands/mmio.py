@@ -2,7 +2,7 @@
 
 import click
 
-from ..mmio import MMIO
+from ..board.mmio import MMIO
 from .options import INTEGER, device_option, json_option, width_option
 
 

@@ -2,7 +2,7 @@
 
 import click
 
-from ..context import Context
+from .context import Context
 
 
 def _store(name):

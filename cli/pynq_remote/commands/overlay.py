@@ -4,7 +4,7 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from ..design import load_design
+from ..design.loader import load_design
 from .options import json_option
 
 

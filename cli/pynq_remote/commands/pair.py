@@ -2,7 +2,7 @@
 
 import click
 
-from ..pairing import pair as pair_board
+from ..security.pairing import pair as pair_board
 from .options import json_option
 
 

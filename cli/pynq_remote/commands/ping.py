@@ -4,7 +4,7 @@ import time
 
 import click
 
-from .. import linktest
+from ..tools import linktest
 from .options import device_option, json_option
 
 

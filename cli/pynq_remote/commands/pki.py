@@ -4,8 +4,8 @@ from pathlib import Path
 
 import click
 
-from .. import pki as pki_lib
-from ..credentials import config_path
+from ..connection.credentials import config_path
+from ..security import pki as pki_lib
 from .options import json_option
 
 

@@ -6,7 +6,7 @@ import subprocess
 import click
 
 from ..errors import PynqRemoteUserError
-from ..server import server_command
+from ..tools.server import server_command
 
 
 @click.command()

@@ -1,7 +1,7 @@
 """``DefaultIP``: an IP core's MMIO window and register map (PYNQ's shape)."""
 
-from ..interrupt import Interrupt
-from ..mmio import MMIO
+from ..board.interrupt import Interrupt
+from ..board.mmio import MMIO
 from .register_map import RegisterMap
 
 

@@ -21,9 +21,10 @@ import time
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from .. import channel
+from ..connection import channel
 from ..errors import PynqRemoteUserError
 from . import host
+from .artifacts import cache_dir
 
 GUEST_PORT = 7967
 RAM_BASE = 0x40000000  # where -M virt puts RAM
@@ -60,7 +61,6 @@ def run_dir():
     runtime = os.environ.get("XDG_RUNTIME_DIR")
     if runtime:
         return pathlib.Path(runtime) / "pynq-remote-emulate"
-    from .artifacts import cache_dir
     return cache_dir() / "run"
 
 

@@ -6,10 +6,11 @@ host; the server checks the physical address against its allow-list.
 
 import numpy as np
 
-from .channel import DEFAULT_TIMEOUT_S
-from .device import default_device
-from .errors import PynqRemoteUserError
-from .v1 import mmio_pb2
+from ..connection.channel import DEFAULT_TIMEOUT_S
+from ..devices import default_device
+from ..errors import PynqRemoteUserError
+from ..legacy import NotAvailable
+from ..v1 import mmio_pb2
 
 _WIDTHS = {1: mmio_pb2.WIDTH_8, 2: mmio_pb2.WIDTH_16, 4: mmio_pb2.WIDTH_32,
            8: mmio_pb2.WIDTH_64}
@@ -126,7 +127,6 @@ class MMIO:
 
     def _v1_only(self, what):
         if self._window is not None:
-            from .legacy import NotAvailable
             raise NotAvailable(f"MMIO {what} is not available over the PYNQ.remote "
                                f"protocol of {self.device.address}")
 

@@ -6,13 +6,13 @@ import shutil
 import subprocess
 import threading
 
-from .errors import PynqRemoteUserError, ServerNotFound
+from ..errors import PynqRemoteUserError, ServerNotFound
 
 SERVER_ENV = "PYNQ_REMOTE_SERVER"
 SIM_CONFIG_ENV = "PYNQ_REMOTE_SIM_CONFIG"
 READY_PREFIX = "pynq-remote-server listening on "
 
-_SOURCE_TREE = pathlib.Path(__file__).resolve().parents[2]
+_SOURCE_TREE = pathlib.Path(__file__).resolve().parents[3]
 _BUILT_SERVER = _SOURCE_TREE / "target-server" / "build" / "pynq-remote-server"
 _SIM_CONFIGS = (
     _SOURCE_TREE / "target-server" / "config" / "sim-board.textproto",

@@ -21,8 +21,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from .credentials import config_dir, load_config, save_config
-from .errors import PynqRemoteUserError
+from ..connection.credentials import config_dir, load_config, save_config
+from ..errors import PynqRemoteUserError
 
 ROLES = ("operator", "reader")
 CA_YEARS = 10

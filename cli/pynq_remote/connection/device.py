@@ -1,4 +1,11 @@
-"""A connection to one board: ``connect()`` returns a ``Device``."""
+"""A connection to one board over the pynq_remote.v1 protocol: ``Device``.
+
+``pynq_remote.connect()`` (in ``pynq_remote.devices``) returns one, or a
+``LegacyDevice`` for a server that speaks only the PYNQ.remote protocol.
+This room knows nothing of what is built on it: buffers register their
+allocator with ``register_allocator``, and whatever must end with the
+device (an interrupt stream, say) registers a callback with ``on_close``.
+"""
 
 import logging
 import threading
@@ -7,20 +14,21 @@ import time
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from ..errors import ConnectionFailed, from_rpc_error
+from ..v1 import (bitstream_pb2_grpc, buffer_pb2_grpc, clock_pb2_grpc, device_pb2,
+                  device_pb2_grpc, gpio_pb2_grpc, interrupt_pb2_grpc, mmio_pb2_grpc,
+                  session_pb2_grpc)
 from . import addresses, channel
 from .credentials import credentials_for
-from .errors import ConnectionFailed, from_rpc_error
 from .extension import extension_stub
 from .info import DeviceInfo
-from .legacy import probe
 from .session import Session
-from .v1 import (bitstream_pb2_grpc, buffer_pb2_grpc, clock_pb2_grpc, device_pb2,
-                 device_pb2_grpc, gpio_pb2_grpc, interrupt_pb2_grpc, mmio_pb2_grpc,
-                 session_pb2_grpc)
 
 log = logging.getLogger(__name__)
 
-_default_device = None
+# pynq_remote.board.buffer.allocate, registered by that module: buffers sit
+# above the connection, and dev.allocate(...) only hands the call on.
+_allocate = None
 
 # How long a call without a timeout that lost its connection waits for the
 # device to come back (a server restart); others wait up to their timeout.
@@ -63,6 +71,7 @@ class Device:
             self.bitstreams.HasBitstream, self.bitstreams.GetFpgaState,
             self.clocks.GetClocks}
         self._reached = False  # whether a call has ever reached the device
+        self._close_callbacks = []
 
     def call(self, method, request, timeout=channel.DEFAULT_TIMEOUT_S):
         try:
@@ -128,9 +137,8 @@ class Device:
 
     def allocate(self, shape, dtype="u4", cacheable=False, alignment=0):
         """Reserves a DMA buffer on this board; see ``pynq_remote.allocate``."""
-        from .buffer import allocate  # buffer.py imports this module
-        return allocate(shape, dtype, device=self, cacheable=cacheable,
-                        alignment=alignment)
+        return _allocate(shape, dtype, device=self, cacheable=cacheable,
+                         alignment=alignment)
 
     def info(self):
         """Returns the board's ``DeviceInfo``."""
@@ -153,10 +161,15 @@ class Device:
         self.call(self.health.Check, health_pb2.HealthCheckRequest())
         return time.perf_counter() - start
 
+    def on_close(self, callback):
+        """Has ``close()`` call ``callback()`` first (before the session ends)."""
+        self._close_callbacks.append(callback)
+
     def close(self):
         """Closes the session (the board frees this client's buffers) and the channel."""
-        from .interrupt import close_watcher  # interrupt.py imports this module
-        close_watcher(self)
+        callbacks, self._close_callbacks = self._close_callbacks, []
+        for callback in callbacks:
+            callback()
         if self._session is not None:
             self._session.close()
         self._channel.close()
@@ -171,27 +184,9 @@ class Device:
         return f"Device({self.address!r})"
 
 
-def connect(address=None, lease=10.0, credentials=None):
-    """Returns a ``Device`` for ``host[:port]`` (default port 7967).
 
-    Without an address, the first entry of ``PYNQ_REMOTE_DEVICES`` is used.
-    ``lease`` is how many seconds the board keeps this client's buffers after
-    the client stops renewing its session (because it died, say).
-    ``credentials`` default to the config file and environment
-    (``pynq_remote.credentials``).
-
-    A server without the v1 DeviceService (an original PYNQ.cpp server)
-    gets a ``pynq_remote.legacy.LegacyDevice`` instead, which logs one line
-    naming what the PYNQ.remote protocol cannot do.
-    """
-    device = Device(address if address else addresses.default_address(), lease, credentials)
-    legacy = probe(device.address, device._channel)
-    return legacy if legacy is not None else device
-
-
-def default_device():
-    """The device of ``PYNQ_REMOTE_DEVICES``, connected once and shared."""
-    global _default_device
-    if _default_device is None:
-        _default_device = connect()
-    return _default_device
+def register_allocator(allocate):
+    """Makes ``allocate`` the function behind ``Device.allocate``; called by
+    ``pynq_remote.board.buffer``."""
+    global _allocate
+    _allocate = allocate

@@ -7,11 +7,11 @@
 Each IP of the design is an attribute, with the driver of its type.
 """
 
+from ..board.interrupt import set_active_design
+from ..devices import default_device
+from ..drivers import AxiDMA, AxiGPIO, DefaultIP
 from .deploy import deploy
-from .design import load_design
-from .device import default_device
-from .drivers import AxiDMA, AxiGPIO, DefaultIP
-from .interrupt import set_active_design
+from .loader import load_design
 
 # IP type (VLNV without its version) -> driver class.
 DRIVERS = {"xilinx.com:ip:axi_dma": AxiDMA, "xilinx.com:ip:axi_gpio": AxiGPIO}

@@ -24,7 +24,7 @@ from typing import Optional
 
 import yaml
 
-from .errors import PynqRemoteUserError
+from ..errors import PynqRemoteUserError
 
 CONFIG_ENV = "PYNQ_REMOTE_CONFIG"
 

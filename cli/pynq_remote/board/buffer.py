@@ -10,9 +10,10 @@ needs at most one chunk of extra host memory.
 import numpy as np
 from numpy.lib.array_utils import byte_bounds
 
-from .device import default_device
-from .errors import NotFound
-from .v1 import buffer_pb2
+from ..connection.device import register_allocator
+from ..devices import default_device
+from ..errors import NotFound
+from ..v1 import buffer_pb2
 
 CHUNK_BYTES = 1 << 20
 
@@ -201,3 +202,6 @@ def _sync(root, direction, offset, length):
 def _transfer_timeout(length):
     """A deadline that still allows a slow link: 10 s plus 1 s per 8 MiB."""
     return 10.0 + length / (8 << 20)
+
+
+register_allocator(allocate)  # dev.allocate(...)

@@ -11,9 +11,9 @@ allow-list. A board without one raises ``FailedPrecondition``.
 import dataclasses
 import warnings
 
-from .device import default_device
-from .errors import PynqRemoteUserError
-from .v1 import clock_pb2
+from ..devices import default_device
+from ..errors import PynqRemoteUserError
+from ..v1 import clock_pb2
 
 DEFAULT_PL_CLK_MHZ = 100.0
 PL_CLOCK_COUNT = 4

@@ -7,10 +7,11 @@ Bitstreams are content-addressed by the sha256 of the FPGA-manager bytes:
 import dataclasses
 import time
 
-from .clocks import apply_clock_dict
-from .errors import PynqRemoteUserError
-from .info import FpgaState
-from .v1 import bitstream_pb2
+from ..board.clocks import apply_clock_dict
+from ..connection.info import FpgaState
+from ..errors import PynqRemoteUserError
+from ..legacy import NotAvailable
+from ..v1 import bitstream_pb2
 
 CHUNK_BYTES = 1 << 20
 
@@ -117,10 +118,25 @@ def deploy(device, design, partial=False, dtbo=None, progress=None):
     if design.bitstream is None:
         raise PynqRemoteUserError(f"{design.source}: no bitstream to deploy")
     if getattr(device, "legacy", False):
-        return device.deploy(design, partial, dtbo, progress)
+        return _deploy_over_pynq_remote_protocol(device, design, partial, dtbo, progress)
     start = time.perf_counter()
     sent = upload(device, design.bitstream, progress)
     clocks = {} if partial else set_design_clocks(device, design)
     fpga = program(device, design, partial, dtbo)
     return DeployResult(device.address, design.name or "", design.bitstream.sha256, sent,
                         time.perf_counter() - start, fpga, clocks)
+
+
+def _deploy_over_pynq_remote_protocol(device, design, partial, dtbo, progress):
+    """Deploys through a ``LegacyDevice``'s file calls (no PL clocks)."""
+    if dtbo:
+        raise NotAvailable("device-tree overlays are not available over the "
+                           "PYNQ.remote protocol")
+    start = time.perf_counter()
+    bitstream = design.bitstream
+    sent, state = device.program_bitstream(bitstream.sha256, bitstream.fpga_manager_bin,
+                                           partial, progress)
+    fpga = FpgaState("operating" if state == "operating" else "unknown", state,
+                     design.name or "", bitstream.sha256, partial)
+    return DeployResult(device.address, design.name or "", bitstream.sha256, sent,
+                        time.perf_counter() - start, fpga, {})

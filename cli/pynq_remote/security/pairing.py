@@ -18,12 +18,12 @@ import time
 import grpc
 from cryptography import x509
 
-from . import addresses
-from .credentials import load_config, save_config
-from .device import connect
-from .errors import ConnectionFailed, PynqRemoteUserError, from_rpc_error
+from ..connection import addresses
+from ..connection.credentials import load_config, save_config
+from ..devices import connect
+from ..errors import ConnectionFailed, PynqRemoteUserError, from_rpc_error
+from ..v1 import pairing_pb2, pairing_pb2_grpc
 from .pki import CertificateAuthority, cert_pem, fingerprint
-from .v1 import pairing_pb2, pairing_pb2_grpc
 
 CODE_PATTERN = re.compile(r"^([0-9a-f]{8})-([0-9]{6})$")
 PAIRING_SERVER_NAME = "pynq-remote-pairing"

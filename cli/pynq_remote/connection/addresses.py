@@ -4,8 +4,8 @@ mDNS, and the ``PYNQ_REMOTE_DEVICES`` default."""
 import dataclasses
 import os
 
+from ..errors import PynqRemoteUserError
 from . import discovery
-from .errors import PynqRemoteUserError
 
 DEFAULT_PORT = 7967
 DEVICES_ENV = "PYNQ_REMOTE_DEVICES"

@@ -29,7 +29,7 @@ from typing import Optional
 
 import numpy as np
 
-from .errors import PynqRemoteUserError
+from ..errors import PynqRemoteUserError
 
 HEADER_START = b"\x00\x09"
 PREAMBLE_LENGTH = 13          # u16 9, nine bytes, u16 1

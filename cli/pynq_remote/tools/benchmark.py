@@ -2,7 +2,7 @@
 
 One implementation for ``pynq-remote bench`` and the scripts in bench/::
 
-    from pynq_remote import benchmark
+    from pynq_remote.tools import benchmark
     report = benchmark.run(device, reads=2000, buffer_bytes=16 << 20)
     print(report.mmio_read.median_s, report.read_vs_health, report.write_mb_s)
 """
@@ -14,10 +14,11 @@ from typing import Optional
 
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from . import channel, linktest
-from .buffer import allocate
-from .errors import PynqRemoteUserError
-from .mmio import MMIO
+from ..board.buffer import allocate
+from ..board.mmio import MMIO
+from ..connection import channel
+from ..errors import PynqRemoteUserError
+from . import linktest
 
 WARM_UP_CALLS = 200
 # Reads and health checks alternate in blocks this long, so drift in the

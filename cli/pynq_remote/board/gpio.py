@@ -15,8 +15,9 @@ number.
 
 import dataclasses
 
-from .errors import PynqRemoteUserError
-from .v1 import gpio_pb2
+from ..devices import default_device
+from ..errors import PynqRemoteUserError
+from ..v1 import gpio_pb2
 
 # Offset of the first EMIO line on the PS GPIO controllers.
 EMIO_BASE = {"zynqmp_gpio": 78, "zynq_gpio": 54}
@@ -129,7 +130,6 @@ class GPIO:
         if direction not in ("in", "out"):
             raise GpioError(f"direction must be 'in' or 'out', not {direction!r}")
         if device is None:
-            from .device import default_device
             device = default_device()
         self.device = device
         line = find_line(list_lines(device), gpio_index, chip)
@@ -167,7 +167,6 @@ class GPIO:
     def get_gpio_pin(gpio_user_index, target_label=None, device=None):
         """The offset of EMIO pin ``gpio_user_index`` on the PS GPIO controller."""
         if device is None:
-            from .device import default_device
             device = default_device()
         lines = list_lines(device)
         labels = [target_label] if target_label else list(EMIO_BASE)
@@ -185,7 +184,6 @@ class GPIO:
     def get_gpio_npins(target_label=None, device=None):
         """Lines of the PS GPIO controller (or the chip labelled ``target_label``)."""
         if device is None:
-            from .device import default_device
             device = default_device()
         labels = [target_label] if target_label else list(EMIO_BASE)
         for line in list_lines(device):

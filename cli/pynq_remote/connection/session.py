@@ -11,8 +11,8 @@ import os
 import socket
 import threading
 
-from .errors import ConnectionFailed, NotFound
-from .v1 import session_pb2
+from ..errors import ConnectionFailed, NotFound
+from ..v1 import session_pb2
 
 log = logging.getLogger(__name__)
 

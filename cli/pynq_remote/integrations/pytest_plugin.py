@@ -24,11 +24,11 @@ import os
 
 import pytest
 
-from .addresses import DEVICES_ENV, default_address, parse_address
-from .device import connect
-from .errors import PynqRemoteError
-from .overlay import Overlay
-from .server import LocalServer
+from ..connection.addresses import DEVICES_ENV, default_address, parse_address
+from ..design.overlay import Overlay
+from ..devices import connect
+from ..errors import PynqRemoteError
+from ..tools.server import LocalServer
 
 MARKERS = {
     "pynq_board": "pynq_board(*names): skip unless the device is one of these boards",

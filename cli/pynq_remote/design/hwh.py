@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import NamedTuple, Optional
 
-from .errors import PynqRemoteUserError
+from ..errors import PynqRemoteUserError
 
 PS_TYPES = ("zynq_ultra_ps_e", "processing_system7")
 # PL-to-PS interrupt inputs and the GIC interrupt number of each of their bits.

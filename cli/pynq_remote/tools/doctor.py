@@ -5,7 +5,7 @@ credentials, what building an image needs); ``check_device(address)`` at one
 board (reachable, API version, TLS, clock skew, buffer memory, FPGA state).
 A finding that is not ``ok`` says what to do about it::
 
-    from pynq_remote import doctor
+    from pynq_remote.tools import doctor
     for finding in doctor.check_host() + doctor.check_device("192.168.1.10"):
         print(finding.status, finding.name, finding.detail, finding.fix)
 """
@@ -23,14 +23,16 @@ from pathlib import Path
 from cryptography import x509
 from grpc_health.v1 import health_pb2
 
-from . import __version__, addresses, credentials, imagebuild, pki
-from .buffer import list_buffers
-from .device import connect
-from .errors import ConnectionFailed, DeviceError, PynqRemoteUserError, Unauthenticated
-from .imagebuild.host_check import find_kas
-from .info import DeviceInfo
-from .legacy import LegacyDevice
-from .v1 import device_pb2
+from .. import __version__, imagebuild
+from ..board.buffer import list_buffers
+from ..connection import addresses, credentials
+from ..connection.info import DeviceInfo
+from ..devices import connect
+from ..errors import ConnectionFailed, DeviceError, PynqRemoteUserError, Unauthenticated
+from ..imagebuild.host_check import find_kas
+from ..legacy import LegacyDevice
+from ..security import pki
+from ..v1 import device_pb2
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 HOST = "host"

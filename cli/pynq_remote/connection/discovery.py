@@ -13,7 +13,7 @@ import re
 import time
 from typing import Tuple
 
-from .errors import ConnectionFailed
+from ..errors import ConnectionFailed
 
 SERVICE_TYPE = "_pynq-remote._tcp.local."
 DEFAULT_TIMEOUT_S = 3.0

@@ -2,8 +2,8 @@
 
 import time
 
-from .errors import PynqRemoteError
-from .v1 import device_pb2
+from ..errors import PynqRemoteError
+from ..v1 import device_pb2
 
 CHUNK_BYTES = 1 << 20
 

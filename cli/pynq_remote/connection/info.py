@@ -5,7 +5,7 @@ pb2 types stay at the edge: ``from_pb2``/``as_pb2`` convert at the call site.
 
 import dataclasses
 
-from .v1 import device_pb2
+from ..v1 import device_pb2
 
 
 @dataclasses.dataclass(frozen=True)

@@ -26,8 +26,10 @@ import weakref
 
 import grpc
 
-from .errors import ConnectionFailed, PynqRemoteError, PynqRemoteUserError, from_rpc_error
-from .v1 import interrupt_pb2
+from ..devices import default_device
+from ..errors import ConnectionFailed, PynqRemoteError, PynqRemoteUserError, from_rpc_error
+from ..v1 import interrupt_pb2
+from .mmio import MMIO
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +67,8 @@ def watcher_for(device):
     with _watchers_lock:
         watcher = _watchers.get(device)
         if watcher is None or watcher.closed or watcher.error is not None:
+            if watcher is None:
+                device.on_close(lambda: close_watcher(device))
             watcher = _watchers[device] = _Watcher(device)
         return watcher
 
@@ -322,7 +326,6 @@ class Interrupt:
         if device is None:
             device = getattr(design, "device", None)
         if device is None:
-            from .device import default_device
             device = default_device()
         self.device = device
         self.pinname = pinname
@@ -351,7 +354,6 @@ class Interrupt:
         edge_bits = _int_parameter(ip.get("parameters", {}).get("C_KIND_OF_INTR"), 0)
 
         def make(watcher):
-            from .mmio import MMIO
             return _IntcLine(watcher, self.line,
                              MMIO(ip["phys_addr"], ip["addr_range"], device=device), edge_bits)
         self._make = make

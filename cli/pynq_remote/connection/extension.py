@@ -8,8 +8,8 @@ credentials as every other call and fail with the same pynq_remote errors.
 
 import grpc
 
+from ..errors import NotFound, from_rpc_error
 from . import channel
-from .errors import NotFound, from_rpc_error
 
 
 class _PathRecorder:

@@ -4,8 +4,8 @@ import json
 
 from rich.console import Console
 
-from .addresses import default_addresses
-from .device import connect
+from ..connection.addresses import default_addresses
+from ..devices import connect
 
 
 class Context:
