@@ -1,12 +1,9 @@
 #include "backends/sim_backend.h"
 
-#include <algorithm>
-#include <sstream>
 #include <utility>
 
 #include "backends/sim_axi_gpio.h"
 #include "core/board_config.h"
-#include "core/limits.h"
 #include "core/log.h"
 #include "core/status_error.h"
 
@@ -15,116 +12,6 @@ namespace {
 
 std::string or_default(const std::string& value, const char* fallback) {
   return value.empty() ? fallback : value;
-}
-
-// The name part of a VLNV "vendor:library:name:version"; the whole string
-// when it has no colons.
-std::string ip_name(const std::string& vlnv) {
-  std::vector<std::string> parts;
-  std::istringstream stream(vlnv);
-  std::string part;
-  while (std::getline(stream, part, ':')) parts.push_back(part);
-  return parts.size() >= 3 ? parts[2] : vlnv;
-}
-
-// The sim's model for one window of a design, picked by its IP type.
-config::Window model_config(const DesignWindow& window) {
-  config::Window out;
-  out.set_name(window.name);
-  out.set_base_address(window.base);
-  out.set_size(window.size);
-  const std::string ip = ip_name(window.ip_type);
-  if (ip == "axi_gpio") {
-    config::AxiGpioChannel* channel =
-        out.mutable_axi_gpio()->mutable_channel1();
-    channel->set_width(32);
-    channel->set_tri_default(0xFFFFFFFF);
-  } else if (ip == "axi_dma") {
-    out.mutable_axi_dma()->set_length_width(26);
-  } else if (ip == "axi_intc") {
-    // Vivado's default C_KIND_OF_INTR: every input rising-edge sensitive.
-    out.mutable_axi_intc()->set_inputs(32);
-    out.mutable_axi_intc()->set_kind_of_intr(0xFFFFFFFF);
-  } else {
-    out.mutable_registers();
-  }
-  return out;
-}
-
-std::unique_ptr<WindowModel> design_model(const DesignWindow& window,
-                                          BufferMemory* memory) {
-  try {
-    return make_window_model(model_config(window), memory);
-  } catch (const ConfigError& error) {
-    throw StatusError(grpc::StatusCode::INVALID_ARGUMENT,
-                      std::string("design ") + error.what());
-  }
-}
-
-void check_clear_of_pool(const MmioWindows& windows,
-                         const BufferMemory* memory) {
-  if (memory == nullptr) return;
-  try {
-    check_buffer_range("buffer_pool", memory->base(), memory->size(), windows);
-  } catch (const ConfigError& error) {
-    throw StatusError(grpc::StatusCode::INVALID_ARGUMENT, error.what());
-  }
-}
-
-StatusError bad_wire(const DesignInterrupt& wire, const std::string& why) {
-  return StatusError(grpc::StatusCode::INVALID_ARGUMENT,
-                     "interrupt of '" + wire.source + "' " + why);
-}
-
-// The wires of `design` between its models, checked.
-std::vector<SimWire> build_wires(const std::vector<DesignInterrupt>& wires,
-                                 const SimDesign& design) {
-  if (wires.size() > kMaxDesignWindows) {
-    throw StatusError(grpc::StatusCode::INVALID_ARGUMENT,
-                      std::to_string(wires.size()) +
-                          " interrupt wires exceed the limit of " +
-                          std::to_string(kMaxDesignWindows));
-  }
-  auto model_named = [&](const std::string& name) -> WindowModel* {
-    const std::vector<MmioWindow>& list = design.windows.list();
-    for (size_t i = 0; i < list.size(); ++i) {
-      if (list[i].name == name) return design.models[i].get();
-    }
-    return nullptr;
-  };
-  std::vector<SimWire> out;
-  for (const DesignInterrupt& wire : wires) {
-    SimWire sim_wire;
-    sim_wire.source = model_named(wire.source);
-    if (sim_wire.source == nullptr) {
-      throw bad_wire(wire, "comes from no window of the design");
-    }
-    sim_wire.index = wire.index;
-    if (!wire.controller.empty()) {
-      sim_wire.controller =
-          dynamic_cast<AxiIntcModel*>(model_named(wire.controller));
-      if (sim_wire.controller == nullptr) {
-        throw bad_wire(wire, "goes into '" + wire.controller +
-                                 "', which is not an axi_intc window");
-      }
-      if (wire.index >= 32) {
-        throw bad_wire(wire, "goes into input " + std::to_string(wire.index) +
-                                 " of '" + wire.controller +
-                                 "', which has 32 at most");
-      }
-    }
-    out.push_back(sim_wire);
-  }
-  return out;
-}
-
-std::vector<DesignInterrupt> config_wires(const config::BoardConfig& config) {
-  std::vector<DesignInterrupt> wires;
-  for (const config::InterruptWire& wire : config.interrupts()) {
-    wires.push_back(DesignInterrupt{wire.source(), wire.controller(),
-                                    wire.index()});
-  }
-  return wires;
 }
 
 }  // namespace
@@ -290,97 +177,6 @@ void SimBackend::set_simulated_line_input(const std::string& chip,
                       "no GPIO chip '" + chip + "' on this board");
   }
   gpio_->set_input(chip, offset, value);
-}
-
-SimBackend::Firing SimBackend::propagate_locked(const SimDesign& design) {
-  // A wire may feed a controller listed before it: one pass per wire
-  // settles every chain.
-  for (size_t pass = 0; pass < design.wires.size(); ++pass) {
-    for (const SimWire& wire : design.wires) {
-      if (wire.controller != nullptr) {
-        wire.controller->set_input(wire.index, wire.source->irq_output());
-      }
-    }
-  }
-  std::map<uint32_t, bool> gic_levels;
-  for (const SimWire& wire : design.wires) {
-    if (wire.controller == nullptr && wire.source->irq_output()) {
-      gic_levels[wire.index] = true;
-    }
-  }
-  Firing firing;
-  for (auto& entry : gic_) {
-    GicLine& line = entry.second;
-    auto found = gic_levels.find(entry.first);
-    line.level = found != gic_levels.end() && found->second;
-    if (line.handler && line.armed && line.level) {
-      line.armed = false;
-      firing.emplace_back(entry.first, line.handler);
-    }
-  }
-  return firing;
-}
-
-void SimBackend::deliver(Firing firing,
-                         std::unique_lock<std::mutex> model_lock) {
-  if (firing.empty()) return;
-  std::lock_guard<std::mutex> dispatch(dispatch_mutex_);
-  model_lock.unlock();
-  for (const auto& fired : firing) fired.second(fired.first);
-}
-
-std::vector<uint32_t> SimBackend::Interrupts::available() {
-  std::lock_guard<std::mutex> lock(backend_.model_mutex_);
-  std::vector<uint32_t> lines;
-  for (const auto& entry : backend_.gic_) lines.push_back(entry.first);
-  return lines;
-}
-
-void SimBackend::Interrupts::open(uint32_t line, Handler handler) {
-  const std::shared_ptr<const SimDesign> current = backend_.design();
-  std::unique_lock<std::mutex> lock(backend_.model_mutex_);
-  auto found = backend_.gic_.find(line);
-  if (found == backend_.gic_.end()) {
-    throw StatusError(grpc::StatusCode::NOT_FOUND,
-                      "no interrupt line " + std::to_string(line) +
-                          " on this board");
-  }
-  if (found->second.handler) {
-    throw StatusError(grpc::StatusCode::FAILED_PRECONDITION,
-                      "interrupt line " + std::to_string(line) +
-                          " is open already");
-  }
-  found->second.handler = std::move(handler);
-  found->second.armed = true;
-  backend_.deliver(backend_.propagate_locked(*current), std::move(lock));
-}
-
-void SimBackend::Interrupts::rearm(uint32_t line) {
-  const std::shared_ptr<const SimDesign> current = backend_.design();
-  std::unique_lock<std::mutex> lock(backend_.model_mutex_);
-  auto found = backend_.gic_.find(line);
-  if (found == backend_.gic_.end() || !found->second.handler) return;
-  found->second.armed = true;
-  backend_.deliver(backend_.propagate_locked(*current), std::move(lock));
-}
-
-void SimBackend::Interrupts::close(uint32_t line) {
-  {
-    std::lock_guard<std::mutex> lock(backend_.model_mutex_);
-    auto found = backend_.gic_.find(line);
-    if (found == backend_.gic_.end()) return;
-    found->second.handler = nullptr;
-    found->second.armed = false;
-  }
-  // A delivery that took the handler before it was removed ends first.
-  std::lock_guard<std::mutex> dispatch(backend_.dispatch_mutex_);
-}
-
-size_t SimBackend::Interrupts::open_lines() {
-  std::lock_guard<std::mutex> lock(backend_.model_mutex_);
-  return static_cast<size_t>(std::count_if(
-      backend_.gic_.begin(), backend_.gic_.end(),
-      [](const auto& entry) { return static_cast<bool>(entry.second.handler); }));
 }
 
 std::shared_ptr<SimBackend> make_sim_backend(const config::BoardConfig& config,

@@ -13,31 +13,13 @@
 #include <vector>
 
 #include "backends/backend.h"
-#include "backends/sim_axi_intc.h"
+#include "backends/sim_design.h"
 #include "backends/sim_gpio.h"
 #include "backends/sim_memory.h"
 #include "backends/sim_models.h"
 #include "config/board_config.pb.h"
 
 namespace pynq_remote {
-
-// What the simulated FPGA holds: the allow-list, a model per window and the
-// state reported. Immutable once built, apart from the models' registers.
-// One interrupt wire between models of a design.
-struct SimWire {
-  const WindowModel* source = nullptr;
-  AxiIntcModel* controller = nullptr;  // nullptr: into GIC line `index`
-  uint32_t index = 0;
-};
-
-struct SimDesign {
-  MmioWindows windows;
-  // models[i] answers windows.list()[i].
-  std::vector<std::unique_ptr<WindowModel>> models;
-  // In the order they were given; sources may feed controllers in any order.
-  std::vector<SimWire> wires;
-  FpgaStatus status;
-};
 
 // The PL-to-PS interrupt lines of a Zynq UltraScale+ (pl_ps_irq0 and
 // pl_ps_irq1), which the sim always offers.
