@@ -8,94 +8,10 @@
 
 namespace pynq_remote {
 
-struct ClockSource {
-  const char* name;      // nullptr: this selector value is not a PLL
-  uint64_t pll_control;  // the PLL's control register
-};
-
-struct PlClocks::Layout {
-  const char* platform;
-  double reference_mhz;
-  std::vector<ClockRegisterPage> pages;
-  // Written with unlock_key before any change; 0 when nothing is locked.
-  uint64_t unlock_address;
-  uint32_t unlock_key;
-
-  uint64_t pl_controls[PlClocks::kCount];
-  unsigned srcsel_shift;
-  uint32_t srcsel_mask;
-  unsigned divisor1_shift;  // divisor0 is at bit 8 everywhere
-  int enable_bit;           // -1: the clock always runs
-  ClockSource pl_sources[4];
-  uint32_t pll_srcsel;      // the source set_*() selects: the I/O PLL
-
-  uint64_t cpu_control;
-  ClockSource cpu_sources[4];
-
-  unsigned fbdiv_shift;
-  int div2_bit;  // -1: no output divider
-};
-
 namespace {
 
 constexpr uint32_t kDivisorMask = 0x3F;
 constexpr unsigned kDivisor0Shift = 8;
-
-// UG1087: CRL_APB at 0xFF5E0000, CRF_APB at 0xFD1A0000.
-const PlClocks::Layout kZynqMp{
-    "zynqmp",
-    33.333,
-    {{0xFF5E0000, 0x1000}, {0xFD1A0000, 0x1000}},
-    0,
-    0,
-    {0xFF5E00C0, 0xFF5E00C4, 0xFF5E00C8, 0xFF5E00CC},
-    0,
-    0x7,
-    16,
-    24,
-    {{"IOPLL", 0xFF5E0020},
-     {nullptr, 0},
-     {"RPLL", 0xFF5E0030},
-     {"DPLL", 0xFD1A002C}},
-    0,
-    0xFD1A0060,
-    {{"APLL", 0xFD1A0020},
-     {nullptr, 0},
-     {"DPLL", 0xFD1A002C},
-     {"VPLL", 0xFD1A0038}},
-    8,
-    16};
-
-// UG585: SLCR at 0xF8000000, writable after the unlock key.
-const PlClocks::Layout kZynq{
-    "zynq",
-    50.0,
-    {{0xF8000000, 0x1000}},
-    0xF8000008,
-    0xDF0D,
-    {0xF8000170, 0xF8000180, 0xF8000190, 0xF80001A0},
-    4,
-    0x3,
-    20,
-    -1,
-    {{"IO PLL", 0xF8000108},
-     {"IO PLL", 0xF8000108},
-     {"ARM PLL", 0xF8000100},
-     {"DDR PLL", 0xF8000104}},
-    0,
-    0xF8000120,
-    {{"ARM PLL", 0xF8000100},
-     {"ARM PLL", 0xF8000100},
-     {"DDR PLL", 0xF8000104},
-     {"IO PLL", 0xF8000108}},
-    12,
-    -1};
-
-const PlClocks::Layout* find_layout(const std::string& platform) {
-  if (platform == kZynqMp.platform) return &kZynqMp;
-  if (platform == kZynq.platform) return &kZynq;
-  return nullptr;
-}
 
 double rounded_mhz(double mhz) { return std::round(mhz * 1e6) / 1e6; }
 
@@ -116,47 +32,24 @@ void check_divisor(const char* name, unsigned divisor) {
 }  // namespace
 
 bool PlClocks::supports(const std::string& platform) {
-  return find_layout(platform) != nullptr;
+  return find_clock_layout(platform) != nullptr;
 }
 
 std::vector<ClockRegisterPage> PlClocks::register_pages(
     const std::string& platform) {
-  const Layout* layout = find_layout(platform);
+  const PlClockLayout* layout = find_clock_layout(platform);
   return layout ? layout->pages : std::vector<ClockRegisterPage>{};
 }
 
 std::map<uint64_t, uint32_t> PlClocks::boot_values(
     const std::string& platform) {
-  if (platform == kZynqMp.platform) {
-    const uint32_t pll_div2 = 1u << 16;
-    const uint32_t pl_100mhz = (1u << 16) | (15u << 8);  // IOPLL / 15 / 1
-    return {{0xFF5E0020, (90u << 8) | pll_div2},  // IOPLL 1500 MHz
-            {0xFF5E0030, (72u << 8) | pll_div2},  // RPLL 1200 MHz
-            {0xFD1A0020, (72u << 8) | pll_div2},  // APLL 1200 MHz
-            {0xFD1A002C, (64u << 8) | pll_div2},  // DPLL 1067 MHz
-            {0xFD1A0038, (90u << 8) | pll_div2},  // VPLL 1500 MHz
-            {0xFD1A0060, 1u << 8},                // ACPU: APLL / 1
-            {0xFF5E00C0, (1u << 24) | pl_100mhz},
-            {0xFF5E00C4, pl_100mhz},
-            {0xFF5E00C8, pl_100mhz},
-            {0xFF5E00CC, pl_100mhz}};
-  }
-  if (platform == kZynq.platform) {
-    return {{0xF8000100, 26u << 12},                 // ARM PLL 1300 MHz
-            {0xF8000104, 21u << 12},                 // DDR PLL 1050 MHz
-            {0xF8000108, 20u << 12},                 // IO PLL 1000 MHz
-            {0xF8000120, 2u << 8},                   // CPU: ARM PLL / 2
-            {0xF8000170, (1u << 20) | (10u << 8)},   // 100 MHz
-            {0xF8000180, (1u << 20) | (7u << 8)},    // 142.857 MHz
-            {0xF8000190, (1u << 20) | (5u << 8)},    // 200 MHz
-            {0xF80001A0, (1u << 20) | (10u << 8)}};  // 100 MHz
-  }
-  return {};
+  const PlClockLayout* layout = find_clock_layout(platform);
+  return layout ? layout->boot_values : std::map<uint64_t, uint32_t>{};
 }
 
 PlClocks::PlClocks(const std::string& platform,
                    std::unique_ptr<ClockRegisters> registers)
-    : layout_(*find_layout(platform)), registers_(std::move(registers)) {}
+    : layout_(*find_clock_layout(platform)), registers_(std::move(registers)) {}
 
 PlClocks::~PlClocks() = default;
 
@@ -226,8 +119,8 @@ PlClock PlClocks::write_clock(unsigned index, unsigned divisor0,
   control |= divisor0 << kDivisor0Shift;
   control |= divisor1 << layout_.divisor1_shift;
   if (layout_.enable_bit >= 0) control |= 1u << layout_.enable_bit;
-  if (layout_.unlock_address != 0) {
-    registers_->write32(layout_.unlock_address, layout_.unlock_key);
+  if (layout_.lock.unlock_address != 0) {
+    registers_->write32(layout_.lock.unlock_address, layout_.lock.unlock_key);
   }
   registers_->write32(address, control);
   return read_clock(index);
@@ -281,7 +174,9 @@ uint32_t PlClocks::read_register(uint64_t address) {
 }
 
 void PlClocks::write_register(uint64_t address, uint32_t value) {
-  if (layout_.unlock_address != 0 && address == layout_.unlock_address) return;
+  if (layout_.lock.unlock_address != 0 && address == layout_.lock.unlock_address) {
+    return;
+  }
   for (unsigned index = 0; index < kCount; ++index) {
     if (address != layout_.pl_controls[index]) continue;
     const uint32_t selector =

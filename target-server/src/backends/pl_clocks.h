@@ -1,7 +1,8 @@
 // The PS clocks that feed the programmable logic (PYNQ's Clocks): four PL
 // clocks, each a PLL divided by two 6-bit divisors, in the PS clock
-// controller (ZynqMP CRL_APB/CRF_APB, Zynq-7000 SLCR). Register layouts are
-// from UG1087 and UG585, as PYNQ's pynq/ps.py uses them.
+// controller (ZynqMP CRL_APB/CRF_APB, Zynq-7000 SLCR). This file holds the
+// arithmetic over the fields; where they are is pl_clock_layout.h (from
+// UG1087 and UG585, as PYNQ's pynq/ps.py uses them).
 #ifndef PYNQ_REMOTE_BACKENDS_PL_CLOCKS_H_
 #define PYNQ_REMOTE_BACKENDS_PL_CLOCKS_H_
 
@@ -12,6 +13,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "backends/pl_clock_layout.h"
 
 namespace pynq_remote {
 
@@ -34,15 +37,9 @@ class ClockRegisters {
   virtual void write32(uint64_t address, uint32_t value) = 0;
 };
 
-// The clock controller's pages, so a backend can map exactly these.
-struct ClockRegisterPage {
-  uint64_t base;
-  uint64_t size;
-};
-
 class PlClocks {
  public:
-  static constexpr unsigned kCount = 4;
+  static constexpr unsigned kCount = PlClockLayout::kCount;
   static constexpr unsigned kMaxDivisor = 63;
 
   // Whether `platform` ("zynqmp", "zynq") has PL clocks we know.
@@ -80,14 +77,12 @@ class PlClocks {
   uint32_t read_register(uint64_t address);
   void write_register(uint64_t address, uint32_t value);
 
-  struct Layout;
-
  private:
   PlClock read_clock(unsigned index);
   double pll_mhz(uint64_t control_address);
   PlClock write_clock(unsigned index, unsigned divisor0, unsigned divisor1);
 
-  const Layout& layout_;
+  const PlClockLayout& layout_;
   std::unique_ptr<ClockRegisters> registers_;
   std::mutex mutex_;
 };
