@@ -17,6 +17,8 @@ the rooms below it (docs/index.md, "Repository layout"):
 - ``errors``: the error types every room raises.
 """
 
+from importlib import metadata as _metadata
+
 from .board.buffer import Buffer, allocate
 from .board.clocks import Clocks
 from .board.gpio import GPIO
@@ -29,7 +31,7 @@ from .devices import connect
 from .errors import (ConnectionFailed, DeviceError, InvalidArgument, OutOfRange,
                      PermissionDenied, PynqRemoteError, PynqRemoteUserError)
 
-__version__ = "0.1.0"
+__version__ = _metadata.version("pynq-remote")
 
 __all__ = [
     "Batch", "Buffer", "Clocks", "ConnectionFailed", "Device", "DeviceError", "DeviceInfo",

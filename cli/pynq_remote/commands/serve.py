@@ -38,6 +38,9 @@ def serve(sim, listen, config, log_level, credentials_dir, tokens, insecure, com
 
     The server prints `pynq-remote-server listening on HOST:PORT` when it is
     ready; point clients at it with `-d HOST:PORT` or PYNQ_REMOTE_DEVICES.
+    Installed from a wheel, the first run builds the server from the sources
+    the wheel carries into ~/.cache/pynq-remote/server/ (a few minutes; it
+    names any Debian package the build needs that is missing).
     Like a board, it refuses a non-loopback --listen without credentials
     (--credentials-dir, --tokens) unless given --insecure.
     """
@@ -55,7 +58,9 @@ def serve(sim, listen, config, log_level, credentials_dir, tokens, insecure, com
         extra_args += ["--announce", "on"]
     if mdns_name is not None:
         extra_args += ["--mdns-name", mdns_name]
-    process = subprocess.Popen(server_command(listen, "sim", config, log_level, extra_args))
+    command = server_command(listen, "sim", config, log_level, extra_args,
+                             progress=lambda line: click.echo(line, err=True))
+    process = subprocess.Popen(command)
     # Stopping us stops the server: it must not outlive its parent.
     signal.signal(signal.SIGTERM, lambda *_: process.send_signal(signal.SIGTERM))
     try:

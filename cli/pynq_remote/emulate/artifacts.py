@@ -1,5 +1,5 @@
 """Builds what the emulated target boots: the aarch64 server (cross-built
-from the source tree, or ``$PYNQ_REMOTE_TARGET_SERVER``), the pinned
+from the checkout or the installed sources, or ``$PYNQ_REMOTE_TARGET_SERVER``), the pinned
 kernel, and the RAM-disk. Everything lands in the cache and is rebuilt only
 when its inputs change: the RAM-disk is named by a hash of every file in it."""
 
@@ -12,14 +12,14 @@ import shutil
 import subprocess
 import tempfile
 
+from .. import sources
 from ..errors import PynqRemoteUserError, ServerNotFound
 from . import host, packages, ramdisk
 
 TARGET_SERVER_ENV = "PYNQ_REMOTE_TARGET_SERVER"
 CACHE_ENV = "PYNQ_REMOTE_EMULATE_CACHE"
-_SOURCE_TREE = pathlib.Path(__file__).resolve().parents[3]
-CROSS_BUILD_SCRIPT = _SOURCE_TREE / "scripts" / "cross-build-server.sh"
-CROSS_BUILT_SERVER = _SOURCE_TREE / "target-server" / "build-aarch64" / "pynq-remote-server"
+CROSS_BUILD_SCRIPT = sources.root() / "scripts" / "cross-build-server.sh"
+CROSS_BUILT_SERVER = sources.server_source_dir() / "build-aarch64" / "pynq-remote-server"
 
 
 class BuildFailed(PynqRemoteUserError):
@@ -62,10 +62,9 @@ def target_server(cache, progress=_no_progress):
         if not os.access(explicit, os.R_OK):
             raise ServerNotFound(f"{TARGET_SERVER_ENV}={explicit} is not a readable file")
         return pathlib.Path(explicit)
-    if not CROSS_BUILD_SCRIPT.is_file():
-        raise ServerNotFound(f"no aarch64 pynq-remote-server: set {TARGET_SERVER_ENV} "
-                             "(this installation has no source tree to build it from)")
     host.require("cross-building the server", tools=host.BUILD_TOOLS, files=host.BUILD_FILES)
+    if sources.is_installed():
+        return _cross_build_installed(cache, progress)
     step = "cross-building pynq-remote-server for aarch64"
     progress(step)
     log = pathlib.Path(cache) / "logs" / "cross-build.log"
@@ -83,6 +82,22 @@ def target_server(cache, progress=_no_progress):
     if code != 0 or not CROSS_BUILT_SERVER.is_file():
         raise BuildFailed(f"cross-building the server failed (exit code {code}); see {log}")
     return CROSS_BUILT_SERVER
+
+
+def _cross_build_installed(cache, progress):
+    """Cross-builds the installed sources into the cache, once per their content."""
+    toolchain = sources.server_source_dir() / "cmake" / "aarch64-linux-gnu.cmake"
+    options = [f"-DCMAKE_TOOLCHAIN_FILE={toolchain}", "-DCMAKE_BUILD_TYPE=Release",
+               "-DPYNQ_REMOTE_BUILD_TESTS=OFF"]
+    folder = pathlib.Path(cache) / "cross-build" / sources.serverbuild.sources_key(*options)
+    server = folder / "pynq-remote-server"
+    if server.is_file():
+        return server
+    try:
+        return sources.serverbuild.build(
+            folder, options, "cross-building pynq-remote-server for aarch64", progress)
+    except sources.BuildFailed as error:
+        raise BuildFailed(error.msg) from error
 
 
 def stripped(server, cache):

@@ -1,10 +1,13 @@
-"""The boards pynq-remote builds images for: one kas file each in ``kas/``."""
+"""The boards pynq-remote builds images for: one kas file each in ``kas/``,
+or the user's own board file (board_file.py)."""
 
 import dataclasses
 import os
 from pathlib import Path
 
+from .. import sources
 from ..errors import PynqRemoteUserError
+from . import board_file
 
 COMMON_FILE = "common.yml"
 
@@ -24,6 +27,8 @@ class Board:
     description: str
     notes: tuple
     kas_file: Path
+    # An own board file's content (None for pynq-remote's boards).
+    config: dict = dataclasses.field(default=None, compare=False)
 
     def as_dict(self):
         return {"name": self.name, "machine": self.machine,
@@ -32,13 +37,14 @@ class Board:
 
 
 def source_dir():
-    """The pynq-remote checkout: ``$PYNQ_REMOTE_SOURCE``, else the one this package runs from."""
+    """The folder with kas/ and meta-pynq-remote/: ``$PYNQ_REMOTE_SOURCE``, else
+    the checkout or installation this package runs from."""
     configured = os.environ.get("PYNQ_REMOTE_SOURCE")
-    path = Path(configured) if configured else Path(__file__).resolve().parents[3]
+    path = Path(configured) if configured else sources.root()
     if not (path / "kas" / COMMON_FILE).is_file():
         raise SourceNotFound(
-            f"no kas/{COMMON_FILE} in {path}: build-image runs from a pynq-remote "
-            f"checkout (pip install -e .), or set PYNQ_REMOTE_SOURCE to one")
+            f"no kas/{COMMON_FILE} in {path}: set PYNQ_REMOTE_SOURCE to a pynq-remote "
+            f"checkout, or reinstall pynq-remote from its wheel")
     return path
 
 
@@ -51,11 +57,21 @@ def boards(source=None):
 
 
 def board(name, source=None):
+    """A listed board by name, or the own board file ``name`` names."""
+    if board_file.is_board_file(name):
+        return own_board(name)
     known = boards(source)
     if name not in known:
         raise UnknownBoard(f"no board '{name}': choose one of {', '.join(known)} "
                            f"(pynq-remote build-image --list)")
     return known[name]
+
+
+def own_board(path):
+    path = Path(path).absolute()
+    config = board_file.read(path)
+    listed = _read(path)
+    return dataclasses.replace(listed, machine=config["machine"], config=config)
 
 
 def _read(path):

@@ -7,7 +7,11 @@ import subprocess
 import time
 from pathlib import Path
 
+import yaml
+
+from .. import sources
 from ..errors import PynqRemoteUserError
+from . import board_file
 from .artifacts import find_artifacts
 from .bitbake_progress import BitbakeProgress
 from .boards import board as find_board
@@ -56,6 +60,7 @@ class KasJob:
     out_dir: Path
     host: object
     mixins: tuple = ()
+    top_file: Path = None  # the file kas is given, when build-image wrote it
 
     @property
     def build_dir(self):
@@ -63,6 +68,8 @@ class KasJob:
 
     @property
     def config(self):
+        if self.top_file:
+            return str(self.top_file)
         return ":".join(str(path) for path in (self.board.kas_file, *self.mixins))
 
     def environment(self):
@@ -81,7 +88,7 @@ def prepare(board_name, out_dir=None, dry_run=False, mixins=(), as_user=None):
     """Checks the host and the arguments; returns the ``KasJob`` to run."""
     source = source_dir()
     board = find_board(board_name, source)
-    out = Path(out_dir or source / "build" / "yocto").absolute()
+    out = Path(out_dir or default_out_dir(source)).absolute()
     resolved = []
     for mixin in mixins:
         path = Path(mixin).resolve()
@@ -95,9 +102,37 @@ def prepare(board_name, out_dir=None, dry_run=False, mixins=(), as_user=None):
     host = check_host(out, dry_run=dry_run, as_user=as_user)
     out.mkdir(parents=True, exist_ok=True)
     if host.user:
-        _check_readable(source, board.kas_file, host.user)
+        _check_readable(source, source / "kas" / "common.yml", host.user)
         _give_to(out, host.user)
-    return KasJob(board, source, out, host, tuple(resolved))
+    if board.config is None and not sources.is_installed():
+        return KasJob(board, source, out, host, tuple(resolved))
+    top = board_file.top_file(out, source, board.name, board.config, board.kas_file,
+                              resolved)
+    if host.user:
+        _give_to(top.parent, host.user)
+    job = KasJob(board, source, out, host, (), top)
+    if board.config is not None:
+        check_machine(job)
+    return job
+
+
+def default_out_dir(source):
+    """build/yocto in a checkout; outside an installation, in the user's cache."""
+    if sources.is_installed() and source == sources.root():
+        return sources.cache_dir() / "yocto"
+    return source / "build" / "yocto"
+
+
+def check_machine(job):
+    """Stops before bitbake when no layer of the board file has its machine."""
+    result = subprocess.run(job.command("dump", job.config), cwd=job.out_dir,
+                            env=job.environment(), capture_output=True, text=True,
+                            stdin=subprocess.DEVNULL, check=False)
+    if result.returncode != 0:
+        lines = result.stderr.strip().splitlines() or [f"exit code {result.returncode}"]
+        raise BuildFailed(f"kas cannot read {job.board.kas_file}: {lines[-1]}")
+    board_file.check_machine(job.board.machine, yaml.safe_load(result.stdout),
+                             job.out_dir, job.top_file.parent, job.board.kas_file)
 
 
 def build(job, dry_run=False, on_progress=None):

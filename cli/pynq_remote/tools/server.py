@@ -6,29 +6,34 @@ import shutil
 import subprocess
 import threading
 
+from .. import sources
 from ..errors import PynqRemoteUserError, ServerNotFound
 
 SERVER_ENV = "PYNQ_REMOTE_SERVER"
 SIM_CONFIG_ENV = "PYNQ_REMOTE_SIM_CONFIG"
 READY_PREFIX = "pynq-remote-server listening on "
 
-_SOURCE_TREE = pathlib.Path(__file__).resolve().parents[3]
-_BUILT_SERVER = _SOURCE_TREE / "target-server" / "build" / "pynq-remote-server"
-_SIM_CONFIGS = (
-    _SOURCE_TREE / "target-server" / "config" / "sim-board.textproto",
-    pathlib.Path("/usr/share/pynq-remote/sim-board.textproto"),
-)
+_PACKAGED_SIM_CONFIG = pathlib.Path("/usr/share/pynq-remote/sim-board.textproto")
 
 
-def find_server_binary():
-    """``$PYNQ_REMOTE_SERVER``, the source tree's build, or ``pynq-remote-server`` on PATH."""
+def _no_progress(_message):
+    pass
+
+
+def find_server_binary(progress=_no_progress):
+    """``$PYNQ_REMOTE_SERVER``; in a checkout its build or ``pynq-remote-server``
+    on PATH; installed from a wheel, the server built from its sources on first
+    use (``progress`` hears how that build goes)."""
     explicit = os.environ.get(SERVER_ENV)
     if explicit:
         if not os.access(explicit, os.X_OK):
             raise ServerNotFound(f"{SERVER_ENV}={explicit} is not an executable file")
         return pathlib.Path(explicit)
-    if os.access(_BUILT_SERVER, os.X_OK):
-        return _BUILT_SERVER
+    if sources.is_installed():
+        return sources.host_server(progress)
+    checkout_build = sources.server_source_dir() / "build" / "pynq-remote-server"
+    if os.access(checkout_build, os.X_OK):
+        return checkout_build
     on_path = shutil.which("pynq-remote-server")
     if on_path:
         return pathlib.Path(on_path)
@@ -41,18 +46,18 @@ def find_sim_config():
     explicit = os.environ.get(SIM_CONFIG_ENV)
     if explicit:
         return pathlib.Path(explicit)
-    for path in _SIM_CONFIGS:
+    for path in (sources.sim_config(), _PACKAGED_SIM_CONFIG):
         if path.is_file():
             return path
     raise ServerNotFound(f"sim board configuration not found: set {SIM_CONFIG_ENV}")
 
 
 def server_command(listen, backend="sim", config=None, log_level="warning",
-                   extra_args=()):
+                   extra_args=(), progress=_no_progress):
     """The command line that starts the server."""
     if backend == "sim" and config is None:
         config = find_sim_config()
-    command = [str(find_server_binary()), "--backend", backend, "--listen", listen,
+    command = [str(find_server_binary(progress)), "--backend", backend, "--listen", listen,
                "--log-level", log_level]
     if config is not None:
         command += ["--config", str(config)]

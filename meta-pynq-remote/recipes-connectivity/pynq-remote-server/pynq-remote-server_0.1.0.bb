@@ -9,11 +9,12 @@ LIC_FILES_CHKSUM = "file://${COMMON_LICENSE_DIR}/BSD-3-Clause;md5=550794465ba0ec
 DEPENDS = "avahi grpc grpc-native openssl protobuf protobuf-native"
 
 # Our own code comes from the checkout that holds this layer (layer.conf sets
-# PYNQ_REMOTE_SRCDIR), never from the network; the version is the CMake
-# project's (tests/test_yocto_layer.py checks they agree).
+# PYNQ_REMOTE_SRCDIR), never from the network; the version is
+# target-server/VERSION (tests/test_yocto.py checks they agree).
 # nooelint: oelint.vars.fileextrapaths,oelint.vars.outofcontext - the checkout is the source
 FILESEXTRAPATHS:prepend := "${PYNQ_REMOTE_SRCDIR}:"
 SRC_URI = "file://target-server/CMakeLists.txt \
+           file://target-server/VERSION \
            file://target-server/cmake \
            file://target-server/config \
            file://target-server/include \
