@@ -32,8 +32,9 @@ def is_board_file(name):
     return name.endswith((".yml", ".yaml")) or "/" in name
 
 
-def read(path):
-    """The board file as a mapping, checked for what build-image needs."""
+def read(path, source):
+    """The board file as a mapping, checked for what build-image needs: a
+    machine, and includes only of pynq-remote's kas files (in ``source``)."""
     path = Path(path)
     if not path.is_file():
         raise BadBoardFile(f"board file {path}: no such file")
@@ -44,6 +45,11 @@ def read(path):
     if not isinstance(config, dict) or not isinstance(config.get("machine"), str):
         raise BadBoardFile(f"board file {path} names no machine: add a line "
                            f"`machine: NAME` (docs/image-build.md, \"Your own board\")")
+    for include in (config.get("header") or {}).get("includes", []):
+        if isinstance(include, str) and not (Path(source) / include).is_file():
+            raise BadBoardFile(f"board file includes {include}, which is not one of "
+                               f"pynq-remote's kas files (e.g. kas/common.yml, "
+                               f"kas/mixins/...)")
     return config
 
 
@@ -59,8 +65,8 @@ def top_file(out_dir, source, name, board_config=None, board_kas_file=None, mixi
     if board_config is not None:
         config = dict(board_config)
         header = dict(config.get("header") or {})
-        header["includes"] = [_from_source(include, source)
-                              for include in header.get("includes", [])]
+        header["includes"] = [include if isinstance(include, dict) else
+                              _repo_include(include) for include in header.get("includes", [])]
         header.setdefault("version", HEADER_VERSION)
     else:
         config, header = {}, {"version": HEADER_VERSION, "includes": [
@@ -75,15 +81,6 @@ def top_file(out_dir, source, name, board_config=None, board_kas_file=None, mixi
     path.write_text(f"# Written by pynq-remote build-image for {name}; "
                     f"rewritten on every run.\n" + yaml.safe_dump(config, sort_keys=False))
     return path
-
-
-def _from_source(include, source):
-    if isinstance(include, dict):
-        return include
-    if (source / include).is_file():
-        return _repo_include(include)
-    raise BadBoardFile(f"board file includes {include}, which is not one of "
-                       f"pynq-remote's kas files (e.g. kas/common.yml, kas/mixins/...)")
 
 
 def _repo_include(relative):

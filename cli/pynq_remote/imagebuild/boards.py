@@ -59,7 +59,7 @@ def boards(source=None):
 def board(name, source=None):
     """A listed board by name, or the own board file ``name`` names."""
     if board_file.is_board_file(name):
-        return own_board(name)
+        return own_board(name, source or source_dir())
     known = boards(source)
     if name not in known:
         raise UnknownBoard(f"no board '{name}': choose one of {', '.join(known)} "
@@ -67,9 +67,9 @@ def board(name, source=None):
     return known[name]
 
 
-def own_board(path):
+def own_board(path, source):
     path = Path(path).absolute()
-    config = board_file.read(path)
+    config = board_file.read(path, source)
     listed = _read(path)
     return dataclasses.replace(listed, machine=config["machine"], config=config)
 

@@ -36,6 +36,7 @@ BUILD_MODULES = [
     ("libcrypto", "libssl-dev"),
     ("avahi-core", "libavahi-core-dev"),
 ]
+PACKAGED_SIM_CONFIG = "/usr/share/pynq-remote/sim-board.textproto"
 SKIPPED_DIRS = {"__pycache__", "tests", "fuzz", "node_modules", "releases"}
 
 
@@ -94,8 +95,10 @@ def _no_progress(_message):
 
 def host_server(progress=_no_progress):
     """This machine's server, built from the installed sources on first use."""
+    # Configured as the amd64 .deb is (scripts/build-packages.sh), so this
+    # build folder can make it; the sim board is always given by --config.
     options = ["-DCMAKE_BUILD_TYPE=Release", "-DPYNQ_REMOTE_BUILD_TESTS=OFF",
-               f"-DPYNQ_REMOTE_DEFAULT_SIM_CONFIG={locate.sim_config()}"]
+               "-DPYNQ_REMOTE_DEB=ON", f"-DPYNQ_REMOTE_DEFAULT_SIM_CONFIG={PACKAGED_SIM_CONFIG}"]
     folder = cache_dir() / "server" / sources_key(*options)
     binary = folder / "pynq-remote-server"
     if binary.is_file():

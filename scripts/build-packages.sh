@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Writes every artifact of a release into dist/:
+#  - the sdist and the wheel of pynq-remote (python -m build; twine check);
+#  - the .deb of pynq-remote-server for amd64 (a Release build in
+#    target-server/build-deb, or the build folder $PYNQ_REMOTE_HOST_BUILD
+#    configured the same way, e.g. a wheel's first-use build), for arm64
+#    (the cross build the emulated target boots, target-server/build-aarch64)
+#    and for armhf when scripts/cross-build-server.sh can build it.
+# Needs scripts/install-deps.sh and scripts/install-emulate-deps.sh.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+dist="$top/dist"
+python="${PYTHON:-$top/.venv/bin/python}"
+version=$(cat "$top/target-server/VERSION")
+stage() { echo "== [${SECONDS} s] $*"; }
+# How every packaged server is configured (the wheel's first-use build too:
+# pynq_remote/sources/serverbuild.py).
+deb_options=(-DCMAKE_BUILD_TYPE=Release -DPYNQ_REMOTE_BUILD_TESTS=OFF -DPYNQ_REMOTE_DEB=ON
+             -DPYNQ_REMOTE_DEFAULT_SIM_CONFIG=/usr/share/pynq-remote/sim-board.textproto)
+
+mkdir -p "$dist"
+rm -f "$dist"/pynq_remote-"$version"* "$dist"/pynq-remote-server_"$version"_*.deb
+
+stage "sdist and wheel"
+# The wheel is built from the sdist, so the sdist is known to be complete.
+"$python" -m build --no-isolation --outdir "$dist" "$top" >/dev/null
+"$python" -m twine check --strict "$dist"/pynq_remote-"$version"*
+
+deb() {  # build folder: runs cpack there, moves the .deb into dist/
+    local work="$1/cpack"
+    rm -rf "$work"
+    (cd "$1" && cpack -G DEB -B "$work" >/dev/null)
+    mv "$work"/pynq-remote-server_"$version"_*.deb "$dist"/
+}
+
+stage ".deb amd64"
+host_build="${PYNQ_REMOTE_HOST_BUILD:-$top/target-server/build-deb}"
+if [ ! -f "$host_build/CMakeCache.txt" ]; then
+    cmake -S "$top/target-server" -B "$host_build" "${deb_options[@]}" >/dev/null
+fi
+cmake --build "$host_build" -j"$(nproc)" --target pynq-remote-server
+deb "$host_build"
+
+stage ".deb arm64"
+"$top/scripts/cross-build-server.sh" "${deb_options[@]:1}"
+deb "$top/target-server/build-aarch64"
+
+if grep -q armhf "$top/scripts/cross-build-server.sh"; then
+    stage ".deb armhf"
+    "$top/scripts/cross-build-server.sh" armhf "${deb_options[@]:1}"
+    deb "$top/target-server/build-armhf"
+fi
+stage "done"
+ls -l "$dist"
