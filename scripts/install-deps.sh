@@ -14,6 +14,7 @@ apt_packages=(
     nodejs npm
     bmap-tools e2fsprogs mount
     libavahi-core-dev iproute2
+    lintian
 )
 
 missing_packages() {

@@ -7,6 +7,9 @@
 #    report failing them;
 #  - the libFuzzer targets of that build, each for a bounded time
 #    ($PYNQ_REMOTE_FUZZ_SECONDS, default 30);
+#    The packaging tests run there too: the wheel installed outside the
+#    checkout (its first serve builds the server, uninstrumented, once), and
+#    scripts/build-packages.sh's .debs (lintian, installed and purged);
 #  - the server built with TSan: the C++ tests and the Python tests that
 #    talk to the host's server again;
 #  - the proto lint (buf), and buf's breaking-change check against the wire
@@ -34,7 +37,7 @@ stage "fuzzing (ASan + UBSan)"
 "$top/scripts/fuzz.sh" "${PYNQ_REMOTE_FUZZ_SECONDS:-30}"
 
 stage "TSan build: C++ and Python tests"
-"$top/scripts/sanitize.sh" tsan -m "not yocto and not emulate and not loopdev and not docs"
+"$top/scripts/sanitize.sh" tsan -m "not yocto and not emulate and not loopdev and not docs and not packaging"
 
 stage "proto lint (buf)"
 (cd "$top/proto" && node_modules/.bin/buf lint)

@@ -9,8 +9,12 @@ generators and the packages' headers, and costs a fraction of the server."""
 import subprocess
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
 SYSROOT = Path(__file__).resolve().parent / "test_cmake_package" / "sysroot"
+
+pytestmark = pytest.mark.packaging
 
 
 def test_server_builds_its_protos_against_a_sysroot_style_grpc_package(tmp_path):

@@ -25,6 +25,8 @@ import pytest
 from installed_wheel import REPO
 from pynq_remote.emulate import artifacts
 
+pytestmark = pytest.mark.packaging
+
 VERSION = (REPO / "target-server" / "VERSION").read_text().strip()
 DIST = REPO / "dist"
 UNIT = Path("/lib/systemd/system/pynq-remote-server.service")

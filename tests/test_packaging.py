@@ -17,6 +17,8 @@ from installed_wheel import REPO
 from pynq_remote.emulate import artifacts
 from shared_data import overlay_file
 
+pytestmark = pytest.mark.packaging
+
 VERSION = (REPO / "target-server" / "VERSION").read_text().strip()
 SHARE = "pynq_remote/share/"
 

@@ -7,6 +7,10 @@
 # /usr/share/pynq-remote (configure with
 # -DPYNQ_REMOTE_DEFAULT_SIM_CONFIG=/usr/share/pynq-remote/sim-board.textproto).
 
+# Debian's hardening flags (dpkg-buildflags), for everything built after this.
+add_compile_options(-D_FORTIFY_SOURCE=2 -fstack-protector-strong)
+add_link_options(-Wl,-z,relro -Wl,-z,now)
+
 set(pkg "${CMAKE_CURRENT_SOURCE_DIR}/packaging")
 set(doc "${CMAKE_INSTALL_DATADIR}/doc/pynq-remote-server")
 set(gen "${CMAKE_CURRENT_BINARY_DIR}/packaging")
