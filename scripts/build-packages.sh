@@ -15,8 +15,9 @@ version=$(cat "$top/target-server/VERSION")
 stage() { echo "== [${SECONDS} s] $*"; }
 # How every packaged server is configured (the wheel's first-use build too:
 # pynq_remote/sources/serverbuild.py).
-deb_options=(-DCMAKE_BUILD_TYPE=Release -DPYNQ_REMOTE_BUILD_TESTS=OFF -DPYNQ_REMOTE_DEB=ON
-             -DPYNQ_REMOTE_DEFAULT_SIM_CONFIG=/usr/share/pynq-remote/sim-board.textproto)
+# The cross builds are configured so by scripts/cross-build-server.sh already.
+package_options=(-DPYNQ_REMOTE_DEB=ON
+                 -DPYNQ_REMOTE_DEFAULT_SIM_CONFIG=/usr/share/pynq-remote/sim-board.textproto)
 
 mkdir -p "$dist"
 rm -f "$dist"/pynq_remote-"$version"* "$dist"/pynq-remote-server_"$version"_*.deb
@@ -36,18 +37,19 @@ deb() {  # build folder: runs cpack there, moves the .deb into dist/
 stage ".deb amd64"
 host_build="${PYNQ_REMOTE_HOST_BUILD:-$top/target-server/build-deb}"
 if [ ! -f "$host_build/CMakeCache.txt" ]; then
-    cmake -S "$top/target-server" -B "$host_build" "${deb_options[@]}" >/dev/null
+    cmake -S "$top/target-server" -B "$host_build" -DCMAKE_BUILD_TYPE=Release \
+        -DPYNQ_REMOTE_BUILD_TESTS=OFF "${package_options[@]}" >/dev/null
 fi
 cmake --build "$host_build" -j"$(nproc)" --target pynq-remote-server
 deb "$host_build"
 
 stage ".deb arm64"
-"$top/scripts/cross-build-server.sh" "${deb_options[@]:1}"
+"$top/scripts/cross-build-server.sh" "${package_options[@]}"
 deb "$top/target-server/build-aarch64"
 
 if grep -q armhf "$top/scripts/cross-build-server.sh"; then
     stage ".deb armhf"
-    "$top/scripts/cross-build-server.sh" armhf "${deb_options[@]:1}"
+    "$top/scripts/cross-build-server.sh" armhf "${package_options[@]}"
     deb "$top/target-server/build-armhf"
 fi
 stage "done"

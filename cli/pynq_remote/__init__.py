@@ -7,6 +7,8 @@ the rooms below it (docs/index.md, "Repository layout"):
 - ``commands``: the CLI's commands, one module each (``cli`` is the entry point);
 - ``integrations``: labgrid and the pytest plugin;
 - ``tools``, ``imagebuild``, ``flash``, ``emulate``: host tools;
+- ``sources``: pynq-remote's own non-Python files (kas, layer, server sources),
+  cloned or installed, and the server built from them;
 - ``security``: the host's PKI and pairing;
 - ``design``: overlay files, deploying them, ``Overlay``;
 - ``drivers``: IP drivers (``DefaultIP``, ``AxiGPIO``, ``AxiDMA``);

@@ -15,14 +15,16 @@ from .options import json_option
 @click.option("--list", "list_boards", is_flag=True, help="List the boards and exit.")
 @click.option("--out", type=click.Path(file_okay=False), metavar="DIR",
               help="kas work folder: layer checkouts, build-MACHINE/, downloads/, "
-                   "sstate-cache/, logs/ (default: build/yocto in this checkout).")
+                   "sstate-cache/, logs/ (default: build/yocto in a checkout, "
+                   "~/.cache/pynq-remote/yocto when installed).")
 @click.option("--dry-run", is_flag=True,
               help="Walk bitbake's whole task graph (bitbake -n) without running tasks.")
 @click.option("--shell", "open_shell", is_flag=True,
               help="Open a kas shell in the board's build environment instead.")
 @click.option("--mixin", "mixins", multiple=True, type=click.Path(dir_okay=False),
               metavar="FILE", help="Extra kas file applied over the board's "
-              "(repeatable; it must be inside this checkout, e.g. build/site.yml).")
+              "(repeatable; it must be inside pynq-remote's folder, e.g. build/site.yml "
+              "of a checkout, or kas/mixins/sysmon.yml).")
 @click.option("--as-user", metavar="NAME", envvar="PYNQ_REMOTE_BUILD_USER",
               help="When run as root: run kas and bitbake as this unprivileged user "
                    "(bitbake refuses root). Default: $PYNQ_REMOTE_BUILD_USER.")
@@ -31,6 +33,11 @@ from .options import json_option
 def build_image(ctx, board, list_boards, out, dry_run, open_shell, mixins, as_user):
     """Build BOARD's image with kas and bitbake: the RAM-disk with
     pynq-remote-server and, for real boards, an SD card image (.wic + .bmap).
+
+    BOARD is a listed board (--list) or the path of your own board file: a
+    kas file that includes kas/common.yml and names a machine and its layer
+    (docs/image-build.md, "Your own board"); a machine no configured layer
+    defines stops the build before bitbake, naming the machines they offer.
 
     The first build downloads the sources and takes hours; later ones reuse
     downloads/ and sstate-cache/ (set DL_DIR, SSTATE_DIR or SSTATE_MIRRORS to
