@@ -6,6 +6,7 @@
 #    configured the same way, e.g. a wheel's first-use build), for arm64
 #    (the cross build the emulated target boots, target-server/build-aarch64)
 #    and for armhf when scripts/cross-build-server.sh can build it.
+# PYNQ_REMOTE_DEB_ARCHES limits the .debs, e.g. "amd64" (default: all three).
 # Needs scripts/install-deps.sh and scripts/install-emulate-deps.sh.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -34,20 +35,26 @@ deb() {  # build folder: runs cpack there, moves the .deb into dist/
     mv "$work"/pynq-remote-server_"$version"_*.deb "$dist"/
 }
 
-stage ".deb amd64"
-host_build="${PYNQ_REMOTE_HOST_BUILD:-$top/target-server/build-deb}"
-if [ ! -f "$host_build/CMakeCache.txt" ]; then
-    cmake -S "$top/target-server" -B "$host_build" -DCMAKE_BUILD_TYPE=Release \
-        -DPYNQ_REMOTE_BUILD_TESTS=OFF "${package_options[@]}" >/dev/null
+arches=" ${PYNQ_REMOTE_DEB_ARCHES:-amd64 arm64 armhf} "
+
+if [[ $arches == *" amd64 "* ]]; then
+    stage ".deb amd64"
+    host_build="${PYNQ_REMOTE_HOST_BUILD:-$top/target-server/build-deb}"
+    if [ ! -f "$host_build/CMakeCache.txt" ]; then
+        cmake -S "$top/target-server" -B "$host_build" -DCMAKE_BUILD_TYPE=Release \
+            -DPYNQ_REMOTE_BUILD_TESTS=OFF "${package_options[@]}" >/dev/null
+    fi
+    cmake --build "$host_build" -j"$(nproc)" --target pynq-remote-server
+    deb "$host_build"
 fi
-cmake --build "$host_build" -j"$(nproc)" --target pynq-remote-server
-deb "$host_build"
 
-stage ".deb arm64"
-"$top/scripts/cross-build-server.sh" "${package_options[@]}"
-deb "$top/target-server/build-aarch64"
+if [[ $arches == *" arm64 "* ]]; then
+    stage ".deb arm64"
+    "$top/scripts/cross-build-server.sh" "${package_options[@]}"
+    deb "$top/target-server/build-aarch64"
+fi
 
-if grep -q armhf "$top/scripts/cross-build-server.sh"; then
+if [[ $arches == *" armhf "* ]] && grep -q armhf "$top/scripts/cross-build-server.sh"; then
     stage ".deb armhf"
     "$top/scripts/cross-build-server.sh" armhf "${package_options[@]}"
     deb "$top/target-server/build-armhf"
