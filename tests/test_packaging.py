@@ -38,7 +38,7 @@ def test_wheel_carries_the_layer_kas_files_server_sources_protos_and_guest_files
                    "proto/pynq_remote/v1/mmio.proto",
                    "extensions/sysmon/CMakeLists.txt"):
         assert SHARE + needed in names, needed
-    assert "pynq_remote/emulate/guest/init" in names
+    assert "pynq_remote/emulate/guest/rcS" in names
     shared = [name for name in names if name.startswith(SHARE)]
     assert not [name for name in shared if "/build" in name or "__pycache__" in name
                 or "node_modules" in name]
@@ -67,7 +67,7 @@ def test_installed_info_mmio_and_deploy_answer(installed_server):
     assert info.returncode == 0, info.stderr
     assert json.loads(info.stdout)["server_version"] == VERSION
     read = installation.run("-d", address, "mmio", "read", "0xA0010004")
-    assert (read.returncode, read.stdout) == (0, "0xa0010004: 0x00000000\n"), read.stderr
+    assert (read.returncode, read.stdout) == (0, "0xa0010004: 0x000000ff\n"), read.stderr
     deploy = installation.run("-d", address, "deploy", "--json",
                               str(overlay_file("ultra96v2_axi_dma_gpio/"
                                                "Accumulator_bd_wrapper.xsa")))
