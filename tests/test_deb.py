@@ -141,7 +141,9 @@ def test_amd64_deb_installs_serves_the_sim_board_and_purges_cleanly(dist, tmp_pa
                        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
     left = [path for path in files if os.path.exists(path) and not os.path.isdir(path)]
     assert left == []
-    assert not Path("/var/lib/pynq-remote-server").exists()
+    for folder in ("/var/lib/pynq-remote-server", "/usr/share/pynq-remote",
+                   "/usr/share/doc/pynq-remote-server"):
+        assert not Path(folder).exists(), folder
     assert not Path("/etc/default/pynq-remote-server").exists()
     with pytest.raises(KeyError):
         pwd.getpwnam("pynq-remote-server")
