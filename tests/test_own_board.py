@@ -12,7 +12,7 @@ import pytest
 
 from cli_runner import run_cli
 from pynq_remote import imagebuild
-from pynq_remote.imagebuild.board_file import BadBoardFile, UnknownMachine
+from pynq_remote.imagebuild import BadBoardFile, UnknownMachine
 from yocto import KAS, LAYER_REPOS, YOCTO, as_user, require_yocto_setup
 
 # Digilent's Zybo: a board meta-xilinx-vendor knows and pynq-remote does not list.

@@ -12,13 +12,15 @@ reports bitbake's progress, ``shell`` opens a kas shell::
 
 from .artifacts import Artifact, find_artifacts
 from .bitbake_progress import BitbakeProgress, FailedTask
+from .board_file import BadBoardFile, UnknownMachine
 from .boards import Board, SourceNotFound, UnknownBoard, board, boards, source_dir
 from .host_check import HostNotReady, check_host
-from .kas_build import BuildFailed, BuildResult, KasJob, MixinOutsideSource, build, prepare, shell
+from .kas_build import (BuildFailed, BuildResult, KasJob, MixinOutsideSource, build,
+                        default_out_dir, prepare, shell)
 
 __all__ = [
-    "Artifact", "BitbakeProgress", "Board", "BuildFailed", "BuildResult", "FailedTask",
-    "HostNotReady", "KasJob", "MixinOutsideSource", "SourceNotFound", "UnknownBoard",
-    "board", "boards", "build", "check_host", "find_artifacts", "prepare", "shell",
-    "source_dir",
+    "Artifact", "BadBoardFile", "BitbakeProgress", "Board", "BuildFailed", "BuildResult",
+    "FailedTask", "HostNotReady", "KasJob", "MixinOutsideSource", "SourceNotFound",
+    "UnknownBoard", "UnknownMachine", "board", "boards", "build", "check_host",
+    "default_out_dir", "find_artifacts", "prepare", "shell", "source_dir",
 ]

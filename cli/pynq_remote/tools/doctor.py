@@ -205,7 +205,7 @@ def check_image_build():
     """What ``build-image`` checks before it starts, as one finding."""
     try:
         source = imagebuild.source_dir()
-        imagebuild.check_host(source / "build" / "yocto")
+        imagebuild.check_host(imagebuild.default_out_dir(source))
     except PynqRemoteUserError as error:
         return Finding(HOST, "image build", WARN, "build-image cannot run here", error.msg)
     return Finding(HOST, "image build", OK, f"kas {find_kas()}, "
