@@ -38,9 +38,10 @@ class Installation:
         return self.root / "cache" / "pynq-remote"
 
     def run(self, *args, env=None, timeout=600):
-        return subprocess.run([self.cli, *args], cwd=self.root, env={**self.env, **(env or {})},
-                              capture_output=True, text=True, timeout=timeout,
-                              stdin=subprocess.DEVNULL, check=False)
+        return subprocess.run([self.cli, *args], cwd=self.root,
+                              env={**self.env, **(env or {})}, capture_output=True,
+                              text=True, timeout=timeout, stdin=subprocess.DEVNULL,
+                              check=False)
 
 
 @dataclasses.dataclass

@@ -34,5 +34,6 @@ def test_server_builds_its_protos_against_a_sysroot_style_grpc_package(tmp_path)
                            text=True, check=False)
     assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
     assert "ran on the build machine" not in build.stdout + build.stderr
-    objects = tmp_path / "CMakeFiles" / "pynq_remote_proto.dir" / "proto" / "pynq_remote" / "v1"
+    objects = tmp_path / "CMakeFiles" / "pynq_remote_proto.dir" / "proto" / "pynq_remote"
+    objects = objects / "v1"
     assert (objects / "session.grpc.pb.cc.o").is_file()

@@ -32,7 +32,8 @@ repos:
 
 def offline(text):
     """The board file with every layer repository at its local copy, no network."""
-    text = text.replace("  meta-xilinx:\n", f"  meta-xilinx:\n    url: {YOCTO / 'meta-xilinx.git'}\n")
+    url = YOCTO / "meta-xilinx.git"
+    text = text.replace("  meta-xilinx:\n", f"  meta-xilinx:\n    url: {url}\n")
     text += "".join(f"  {name}:\n    url: {YOCTO / repo}\n"
                     for name, repo in LAYER_REPOS.items() if name != "meta-xilinx")
     return text + ('local_conf_header:\n  offline: |\n    BB_NO_NETWORK = "1"\n'

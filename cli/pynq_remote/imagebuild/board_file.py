@@ -101,7 +101,8 @@ def layer_machines(config, work_dir, top_dir):
         for layer, setting in (repo.get("layers") or {"": None}).items():
             if setting in ("disabled", "excluded", "n", "no", "0", "false", 0):
                 continue
-            machines |= {conf.stem for conf in (repo_dir / layer).glob("conf/machine/*.conf")}
+            confs = (repo_dir / layer).glob("conf/machine/*.conf")
+            machines |= {conf.stem for conf in confs}
     return machines
 
 

@@ -98,7 +98,8 @@ def host_server(progress=_no_progress):
     # Configured as the amd64 .deb is (scripts/build-packages.sh), so this
     # build folder can make it; the sim board is always given by --config.
     options = ["-DCMAKE_BUILD_TYPE=Release", "-DPYNQ_REMOTE_BUILD_TESTS=OFF",
-               "-DPYNQ_REMOTE_DEB=ON", f"-DPYNQ_REMOTE_DEFAULT_SIM_CONFIG={PACKAGED_SIM_CONFIG}"]
+               "-DPYNQ_REMOTE_DEB=ON",
+               f"-DPYNQ_REMOTE_DEFAULT_SIM_CONFIG={PACKAGED_SIM_CONFIG}"]
     folder = cache_dir() / "server" / sources_key(*options)
     binary = folder / "pynq-remote-server"
     if binary.is_file():
