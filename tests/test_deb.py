@@ -73,10 +73,10 @@ def test_deb_depends_on_the_distributions_grpc(dist, arch):
 
 @pytest.mark.parametrize("arch", ["amd64", "arm64"])
 def test_deb_is_lintian_clean(dist, arch):
-    """Every tag lintian would raise is explained in packaging/lintian-overrides."""
-    result = subprocess.run(["lintian", "--fail-on", "error,warning", "--display-info",
-                             str(deb(dist, arch))], capture_output=True, text=True,
-                            check=False)
+    """No error or warning; a tag the package accepts is explained in
+    target-server/packaging/lintian-overrides."""
+    result = subprocess.run(["lintian", "--fail-on", "error,warning", str(deb(dist, arch))],
+                            capture_output=True, text=True, check=False)
     assert (result.returncode, result.stdout) == (0, ""), result.stdout + result.stderr
 
 

@@ -16,9 +16,10 @@ set(doc "${CMAKE_INSTALL_DATADIR}/doc/pynq-remote-server")
 set(gen "${CMAKE_CURRENT_BINARY_DIR}/packaging")
 
 # Compressed as Debian does: no name or time stamp inside (gzip -n).
-configure_file("${pkg}/changelog.Debian.in" "${gen}/changelog.Debian" @ONLY)
-foreach(file changelog.Debian pynq-remote-server.1)
-  if(file STREQUAL "changelog.Debian")
+# A native package (the version has no Debian revision): changelog, not changelog.Debian.
+configure_file("${pkg}/changelog.in" "${gen}/changelog" @ONLY)
+foreach(file changelog pynq-remote-server.1)
+  if(file STREQUAL "changelog")
     set(input "${gen}/${file}")
   else()
     set(input "${pkg}/${file}")
@@ -31,7 +32,7 @@ install(FILES "${pkg}/pynq-remote-server.service"
         DESTINATION /lib/systemd/system)
 install(FILES "${pkg}/pynq-remote-server.default"
         DESTINATION /etc/default RENAME pynq-remote-server)
-install(FILES "${pkg}/copyright" "${pkg}/README.Debian" "${gen}/changelog.Debian.gz"
+install(FILES "${pkg}/copyright" "${pkg}/README.Debian" "${gen}/changelog.gz"
         DESTINATION "${doc}")
 install(FILES "${gen}/pynq-remote-server.1.gz"
         DESTINATION "${CMAKE_INSTALL_MANDIR}/man1")
