@@ -127,8 +127,8 @@ def test_amd64_deb_installs_serves_the_sim_board_and_purges_cleanly(dist, tmp_pa
                                   text=True)
         try:
             assert server.stdout.readline() == f"pynq-remote-server listening on {address}\n"
-            info = subprocess.run([sys.executable, "-m", "pynq_remote", "-d", address,
-                                   "info", "--json"], capture_output=True, text=True,
+            info = subprocess.run([sys.executable, "-m", "pynq_remote", "info", "-d",
+                                   address, "--json"], capture_output=True, text=True,
                                   check=False)
             assert info.returncode == 0, info.stderr
             assert json.loads(info.stdout)["board"] == "sim"

@@ -63,12 +63,12 @@ def test_installed_serve_builds_the_server_once_with_progress(installed_server):
 
 def test_installed_info_mmio_and_deploy_answer(installed_server):
     installation, address = installed_server.installation, installed_server.address
-    info = installation.run("-d", address, "info", "--json")
+    info = installation.run("info", "-d", address, "--json")
     assert info.returncode == 0, info.stderr
     assert json.loads(info.stdout)["server_version"] == VERSION
-    read = installation.run("-d", address, "mmio", "read", "0xA0010004")
+    read = installation.run("mmio", "read", "-d", address, "0xA0010004")
     assert (read.returncode, read.stdout) == (0, "0xa0010004: 0x000000ff\n"), read.stderr
-    deploy = installation.run("-d", address, "deploy", "--json",
+    deploy = installation.run("deploy", "-d", address, "--json",
                               str(overlay_file("ultra96v2_axi_dma_gpio/"
                                                "Accumulator_bd_wrapper.xsa")))
     assert deploy.returncode == 0, deploy.stderr
@@ -140,7 +140,7 @@ def test_installed_emulate_boots_and_answers(installation, tmp_path):
             if line.rstrip("\n") == "}":
                 break
         state = json.loads("".join(lines))
-        info = installation.run("-d", state["address"], "info", "--json", env=env)
+        info = installation.run("info", "-d", state["address"], "--json", env=env)
         assert info.returncode == 0, info.stderr
         assert json.loads(info.stdout)["platform"]
     finally:

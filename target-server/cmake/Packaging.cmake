@@ -43,9 +43,9 @@ set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "remote control of AMD Zynq boards over gRPC")
+# The synopsis is the summary above; this is the extended description.
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
-    "remote control of AMD Zynq boards over gRPC\n\
-pynq-remote-server serves MMIO, contiguous buffers, bitstream loading,\n\
+    "pynq-remote-server serves MMIO, contiguous buffers, bitstream loading,\n\
 GPIO, interrupts and clocks of a Zynq or Zynq UltraScale+ board to the\n\
 pynq-remote Python library on a host computer, over gRPC with TLS.\n\
 It can also serve a simulated board.")
