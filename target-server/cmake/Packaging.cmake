@@ -34,6 +34,8 @@ install(FILES "${pkg}/pynq-remote-server.default"
         DESTINATION /etc/default RENAME pynq-remote-server)
 install(FILES "${pkg}/copyright" "${pkg}/README.Debian" "${gen}/changelog.gz"
         DESTINATION "${doc}")
+install(FILES "${pkg}/lintian-overrides" DESTINATION "${CMAKE_INSTALL_DATADIR}/lintian/overrides"
+        RENAME pynq-remote-server)
 install(FILES "${gen}/pynq-remote-server.1.gz"
         DESTINATION "${CMAKE_INSTALL_MANDIR}/man1")
 
