@@ -15,7 +15,6 @@ import argparse
 import json
 import os
 import pathlib
-import statistics
 import subprocess
 import sys
 
@@ -140,7 +139,7 @@ def main():
         finally:
             for child in children.values():
                 child.close()
-    first = statistics.median([latency[rows[0][0]].median_s])
+    first = latency[rows[0][0]].median_s
     for name, *_ in rows:
         median = latency[name].median_s
         print(f"{name:<50} {median * 1e6:8.1f} us  {median / first:5.2f}")
