@@ -117,6 +117,8 @@ def configurations(address, pynq_python):
          {**v1_read, "options": no_retries, "style": "no deadline"}),
         (f"{ours}, v1 Read, token metadata", ENV_PYTHON, {},
          {**v1_read, "options": no_retries, "style": "metadata"}),
+        ("pynq_remote.MMIO.read (library, default engine)", ENV_PYTHON,
+         {"GRPC_EXPERIMENTS": "event_engine_client"}, {"style": "library"}),
         ("pynq_remote.MMIO.read (library)", ENV_PYTHON, {}, {"style": "library"}),
     ]
     return [(name, python, env, {"style": "raw", **setup, "address": address,

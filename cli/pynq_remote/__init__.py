@@ -17,6 +17,8 @@ the rooms below it (docs/index.md, "Repository layout"):
 - ``errors``: the error types every room raises.
 """
 
+# First: gRPC's process-wide settings must be made before grpc is imported.
+from .connection import grpc_setup  # noqa: F401
 from .board.buffer import Buffer, allocate
 from .board.clocks import Clocks
 from .board.gpio import GPIO
