@@ -1,9 +1,9 @@
 """gRPC's process-wide settings, made before anything imports grpc.
 
 The grpcio we pin (1.85) runs its Python client on the EventEngine by
-default, which roughly doubled the time of one unary call on a loopback
-link compared with grpcio 1.64 (issue #21; docs/performance.md has the
-measurements). The same release still ships and supports the I/O path
+default, which makes one unary call on loopback 15-25% slower than with it
+off on a loaded machine, and up to 2x slower on an idle one (issue #21;
+docs/performance.md has the measurements). The same release still ships and supports the I/O path
 before it, chosen with the experiment ``-event_engine_client``, and that
 is what pynq_remote uses. gRPC reads ``GRPC_EXPERIMENTS`` when its core
 starts, so ``pynq_remote/__init__.py`` imports this module first of all.
