@@ -11,7 +11,7 @@ through several slave interfaces gets one entry per interface, keyed
 - ``mem_dict``: memory-type ranges (BRAM controllers, PL DDR) and ``PSDDR``,
   the window of PS DDR that PL masters see;
 - ``clock_dict``: the PS's four PL clocks, ``{index: {"enable", "divisor0",
-  "divisor1", "frequency"}}`` (the MHz the design asks for);
+  "divisor1", "frequency"}}`` (the MHz its divisors give);
 - ``hierarchy_dict``: every block-design hierarchy that holds an addressable
   IP or memory, ``{path: {"fullpath", "ip", "memories", "hierarchies",
   "interrupts", "gpio"}}``, the children keyed by their name inside it;
@@ -45,9 +45,9 @@ PS_CLOCK_PARAMETERS = {
     "zynq_ultra_ps_e": ("PSU__FPGA_PL{i}_ENABLE", "PSU__CRL_APB__PL{i}_REF_CTRL__DIVISOR0",
                         "PSU__CRL_APB__PL{i}_REF_CTRL__DIVISOR1"),
 }
-# PS parameter of the frequency (MHz) that the design asks of PL clock i.
-PS_CLOCK_FREQUENCY = {"processing_system7": "PCW_FPGA{i}_PERIPHERAL_FREQMHZ",
-                      "zynq_ultra_ps_e": "PSU__CRL_APB__PL{i}_REF_CTRL__FREQMHZ"}
+# PS parameter of the frequency (MHz) that PL clock i gets from its divisors.
+PS_CLOCK_FREQUENCY = {"processing_system7": "PCW_ACT_FPGA{i}_PERIPHERAL_FREQMHZ",
+                      "zynq_ultra_ps_e": "PSU__CRL_APB__PL{i}_REF_CTRL__ACT_FREQMHZ"}
 PS_GPIO_OUTPUT = {"processing_system7": "GPIO_O", "zynq_ultra_ps_e": "emio_gpio_o"}
 MEMORY_TYPES = {"axi_bram_ctrl": "BRAM"}
 
@@ -377,7 +377,7 @@ def _add_clocks(hardware, ps):
 
 
 def _frequency(ps, index):
-    """The requested MHz of PL clock ``index``, or ``None`` if the file lacks it."""
+    """The MHz of PL clock ``index``, or ``None`` if the file lacks it."""
     text = ps.parameters.get(PS_CLOCK_FREQUENCY[ps.modtype].format(i=index), "")
     try:
         return float(text)
