@@ -140,6 +140,7 @@ class AxiGPIO(DefaultIP):
 
     bindto = ["xilinx.com:ip:axi_gpio:2.0"]
     Input, Output, InOut = "in", "out", "inout"
+    Channel = Channel
 
     def __init__(self, description, device=None, design=None):
         super().__init__(description, device, design)

@@ -82,6 +82,7 @@ class DefaultIP:
 
     registers = {}
     interrupt = None
+    signature = None  # PYNQ's call signature of an HLS kernel from an xclbin; none here
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

@@ -108,6 +108,18 @@ class Register:
         self._mmio.batch().modify(self.address, mask, value << low,
                                   width=self.width // 8).run()
 
+    @classmethod
+    def count(cls, index, width=32):
+        """How many bits ``index`` (an int or a slice) spans (PYNQ's ``count``)."""
+        low, high, _ = bit_range(index, width, "of that width")
+        return high - low + 1
+
+    @classmethod
+    def create_subclass(cls, name, fields, doc=None):
+        """PYNQ's name for ``register_class``: a subclass with ``fields`` as properties."""
+        return register_class(name, {"address_offset": 0, "fields": fields,
+                                     "description": doc or ""})
+
     def __int__(self):
         return self.value
 
