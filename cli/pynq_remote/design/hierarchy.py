@@ -104,7 +104,7 @@ class IPMap:
     def _unknown(self, name):
         where = self._description["fullpath"] or "the overlay"
         names = self._names()
-        close = difflib.get_close_matches(name, names, n=5, cutoff=0.5)
+        close = difflib.get_close_matches(name, names, n=5, cutoff=0.75)
         close += [n for n in names if name.lower() in n.lower() and n not in close]
         listed = f"close names: {', '.join(close[:8])}" if close else \
             f"it has: {', '.join(n for n in names if '/' not in n) or '(nothing)'}"

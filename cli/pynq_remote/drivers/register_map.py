@@ -72,12 +72,10 @@ class Register:
         self._mmio = mmio
         self._name = name
         self.address = int(description["address_offset"])
-        self.width = int(description.get("size", 32))
+        # Accessed as 32 or 64 bits, as PYNQ does (some .hwh files give SIZE in bytes).
+        self.width = 32 if int(description.get("size", 32)) <= 32 else 64
         self.access = description.get("access", "")
         self.description = description.get("description", "")
-        if self.width not in (8, 16, 32, 64):
-            raise RegisterError(f"register {name}: a size of {self.width} bits is not "
-                                "supported (8, 16, 32 or 64)")
 
     @property
     def value(self):

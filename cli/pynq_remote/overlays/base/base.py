@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ...design.overlay import Overlay
 from ...errors import PynqRemoteUserError
-from ..rgbled import RGBLED
+from ...lib.rgbled import RGBLED
 
 ENVIRONMENT = "PYNQ_REMOTE_BASE_OVERLAY"
 # board attribute -> (pattern of the AXI GPIO's name, direction)
