@@ -134,8 +134,8 @@ class Channel:
 class AxiGPIO(DefaultIP):
     """The AXI GPIO: ``channel1``, ``channel2``, or ``gpio[0]``/``gpio[1]``.
 
-    Each channel's length is the design's width (``C_GPIO_WIDTH``,
-    ``C_GPIO2_WIDTH``).
+    Each channel has 32 pins until ``setlength``, as in PYNQ; ``width(1)`` and
+    ``width(2)`` are the design's (``C_GPIO_WIDTH``, ``C_GPIO2_WIDTH``).
     """
 
     bindto = ["xilinx.com:ip:axi_gpio:2.0"]
@@ -144,10 +144,12 @@ class AxiGPIO(DefaultIP):
 
     def __init__(self, description, device=None, design=None):
         super().__init__(description, device, design)
-        self.channel1 = Channel(self.mmio, 0, self, self._width("C_GPIO_WIDTH"))
-        self.channel2 = Channel(self.mmio, 1, self, self._width("C_GPIO2_WIDTH"))
+        self.channel1 = Channel(self.mmio, 0, self)
+        self.channel2 = Channel(self.mmio, 1, self)
 
-    def _width(self, name):
+    def width(self, channel=1):
+        """The pins the design gives ``channel`` (1 or 2); 32 if the design does not say."""
+        name = "C_GPIO_WIDTH" if channel == 1 else "C_GPIO2_WIDTH"
         return int(self.parameters.get(name, self.parameters.get(name.lower(), 32)))
 
     def setlength(self, length, channel=1):

@@ -75,5 +75,7 @@ class BaseOverlay(Overlay):
                     "xilinx.com:ip:axi_gpio:"):
                 continue
             if re.match(pattern, name, re.IGNORECASE):
-                return getattr(self, name).channel1
+                gpio = getattr(self, name)
+                gpio.channel1.setlength(gpio.width(1))
+                return gpio.channel1
         return None
