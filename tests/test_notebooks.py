@@ -14,7 +14,10 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
+import pynq_remote
 from compat_support import CompatServer, pynq_python
+from pynq_remote.design import load_design
+from pynq_remote.design.deploy import deploy
 from pynq_remote.tools.server import LocalServer
 from shared_data import overlay_file
 
@@ -84,6 +87,13 @@ def run_notebook(name, kernel, with_pynq=False):
     except CellExecutionError as error:
         pytest.fail(f"{path.name}: a cell failed:\n{error}")
     return [printed(cell) for cell in notebook.cells if cell.cell_type == "code"]
+
+
+def deployed(server, bitstream):
+    """Deploys through pynq_remote first: the PYNQ.remote protocol carries no
+    address map, and the server reuses the one sent with the same bitstream."""
+    with pynq_remote.connect(server.address) as dev:
+        deploy(dev, load_design(bitstream))
 
 
 def as_pynq(cell):
@@ -176,6 +186,7 @@ def test_hierarchies_with_pynq_remote(kernel, overlays, monkeypatch):
 
 
 def test_hierarchies_with_pynq_4(pynq_kernel, overlays, compat_server, monkeypatch):
+    deployed(compat_server, overlay_file("pynqz2_base_v2.4/base.bit"))
     monkeypatch.setenv("PYNQ_REMOTE_DEVICES", compat_server.host)
     out = run_notebook("hierarchies", pynq_kernel, with_pynq=True)
     del out[3]  # the cell that works around pynq's clock bug
@@ -205,6 +216,7 @@ def test_dma_errors_with_pynq_4(pynq_kernel, compat_server, tmp_path, monkeypatc
     shutil.copy(overlay_file("ultra96v2_axi_dma_gpio/Accumulator_bd_wrapper.bit"), bit)
     shutil.copy(overlay_file("ultra96v2_axi_dma_gpio/Accumulator_bd.hwh"),
                 bit.with_suffix(".hwh"))
+    deployed(compat_server, bit)
     monkeypatch.setenv("PYNQ_REMOTE_OVERLAY", str(bit))
     monkeypatch.setenv("PYNQ_REMOTE_DEVICES", compat_server.host)
     out = run_notebook("dma_errors", pynq_kernel, with_pynq=True)
