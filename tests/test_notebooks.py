@@ -104,7 +104,7 @@ def as_pynq(cell):
 
 def printed(cell):
     return "".join(output.get("text", "") for output in cell.outputs
-                   if output.output_type == "stream")
+                   if output.output_type == "stream" and output.get("name") == "stdout")
 
 
 def test_notebooks_are_committed_without_outputs():
@@ -127,7 +127,7 @@ def test_getting_started(kernel, overlays, monkeypatch):
     assert "board sim (sim), backend sim" in out
     assert "loaded: True - Accumulator_bd" in out
     assert "axi_dma_0    0xa0000000 xilinx.com:ip:axi_dma:7.1" in out
-    assert "GPIO_TRI = 0xffffffff (through the driver)" in out
+    assert "GPIO_TRI = 0x00000000 (through the driver)" in out  # C_ALL_OUTPUTS=1
     assert "4096 bytes at 0x" in out
 
 
@@ -207,7 +207,9 @@ def test_dma_errors_with_pynq_remote(kernel, overlays, monkeypatch):
     with LocalServer() as server:
         monkeypatch.setenv("PYNQ_REMOTE_DEVICES", server.address)
         out = run_notebook("dma_errors", kernel)
-    assert out == ["driver is DMA: True\n", "equal: True\n", "caught: True\n", ""]
+    assert out[:2] == ["driver is DMA: True\n", "equal: True\n"]
+    assert out[2].startswith("caught: DmaError\nDMA S2MM channel reported internal error "
+                             "(DMAIntErr) (status 0x")
 
 
 def test_dma_errors_with_pynq_4(pynq_kernel, compat_server, tmp_path, monkeypatch):
@@ -220,4 +222,6 @@ def test_dma_errors_with_pynq_4(pynq_kernel, compat_server, tmp_path, monkeypatc
     monkeypatch.setenv("PYNQ_REMOTE_OVERLAY", str(bit))
     monkeypatch.setenv("PYNQ_REMOTE_DEVICES", compat_server.host)
     out = run_notebook("dma_errors", pynq_kernel, with_pynq=True)
-    assert out == ["driver is DMA: True\n", "equal: True\n", "caught: True\n", ""]
+    assert out[:2] == ["driver is DMA: True\n", "equal: True\n"]
+    # pynq 4.0 checks "running" before the error bits, and the engine halts on an error.
+    assert out[2] == "caught: RuntimeError\nDMA channel not started\n"
