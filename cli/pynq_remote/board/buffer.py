@@ -57,6 +57,12 @@ class Buffer(np.ndarray):
         """PYNQ's name: True when no cache maintenance is needed."""
         return not self._root.cacheable
 
+    @property
+    def virtual_address(self):
+        """PYNQ's name; here the address of the host copy (this process's memory),
+        which is what a host-side caller can use it for."""
+        return self.__array_interface__["data"][0]
+
     def _byte_span(self):
         """(offset, length) of the bytes this array spans in its root buffer."""
         if self._root is None:

@@ -94,6 +94,16 @@ class MMIO:
                                         width=wire_width(length), value=data)
         self.device.call(self.device.mmio.Write, request)
 
+    def write_mm(self, offset, data):
+        """PYNQ's name: ``write`` of an int (32 bits) or of ``bytes``."""
+        self.write(offset, data)
+
+    def write_reg(self, offset, data):
+        """PYNQ's name: ``write`` of one 32-bit int."""
+        if not isinstance(data, int):
+            raise MmioAccessError(f"write_reg writes an int, not {type(data).__name__}")
+        self.write(offset, data)
+
     def read_block(self, offset, count, width=4):
         """Reads ``count`` consecutive words of ``width`` bytes in one call.
 
