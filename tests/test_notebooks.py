@@ -78,7 +78,8 @@ def test_getting_started(kernel, overlays, monkeypatch):
     assert "board sim (sim), backend sim" in out
     assert "loaded: True - Accumulator_bd" in out
     assert "axi_dma_0    0xa0000000 xilinx.com:ip:axi_dma:7.1" in out
-    assert "GPIO_TRI = 0xffffffff (through the driver)" in out
+    # axi_gpio_1 is all outputs (C_ALL_OUTPUTS 1): its TRI reads 0.
+    assert "GPIO_TRI = 0x00000000 (through the driver)" in out
     assert "4096 bytes at 0x" in out
 
 
