@@ -43,7 +43,7 @@ def test_overlay_gives_drivers_by_ip_type(board):
     assert isinstance(ol.axi_dma_0, AxiDMA)
     # GPIO_TRI after programming: one pin, an input (C_GPIO_WIDTH 1, C_ALL_INPUTS 1).
     assert ol.axi_gpio_0.read(0x4) == 0x1
-    with pytest.raises(AttributeError, match="no IP named 'nothing'"):
+    with pytest.raises(AttributeError, match="no IP, hierarchy or memory named 'nothing'"):
         ol.nothing
 
 
