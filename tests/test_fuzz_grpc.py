@@ -129,6 +129,12 @@ def messages(draw, message_descriptor, depth=0):
         is_message = field.type == descriptor.FieldDescriptor.TYPE_MESSAGE
         if is_message and depth >= 3:
             continue
+        if is_message and field.message_type.GetOptions().map_entry:
+            key, item = field.message_type.fields_by_name["key"], \
+                field.message_type.fields_by_name["value"]
+            getattr(message, field.name).update(
+                draw(st.dictionaries(scalar(key), scalar(item), max_size=70)))
+            continue
         value = (messages(field.message_type, depth + 1) if is_message else scalar(field))
         if field.is_repeated:
             values = draw(st.lists(value, max_size=6))
@@ -147,6 +153,8 @@ def substitute(message, state):
     """Replaces the stand-ins with the server's live session, buffer, bitstream."""
     for field, value in message.ListFields():
         if field.type == descriptor.FieldDescriptor.TYPE_MESSAGE:
+            if field.message_type.GetOptions().map_entry:
+                continue  # a map of scalars: no stand-ins
             children = value if field.is_repeated else [value]
             for child in children:
                 substitute(child, state)

@@ -76,7 +76,7 @@ def test_driver_programs_a_design_and_reads_and_writes_registers(environment, se
     overlay = pynq.program(str(overlay_file(ULTRA96_BIT)))
     assert overlay.is_loaded()
     assert pynq.info().fpga.design_name == "Accumulator_bd"
-    assert pynq.mmio_read(GPIO_TRI) == 0xFFFFFFFF
+    assert pynq.mmio_read(GPIO_TRI) == 0x1  # axi_gpio_0: one pin, an input
     pynq.mmio_write(GPIO_TRI, 0x0)
     assert pynq.mmio_read(GPIO_TRI) == 0x0
     assert pynq.mmio_read(GPIO_TRI, width=2) == 0x0

@@ -41,25 +41,29 @@ def test_overlay_gives_drivers_by_ip_type(board):
     ol = Overlay(overlay_file(ULTRA96_BIT), device=board)
     assert isinstance(ol.axi_gpio_0, AxiGPIO)
     assert isinstance(ol.axi_dma_0, AxiDMA)
-    assert ol.axi_gpio_0.read(0x4) == 0xFFFFFFFF  # GPIO_TRI after programming
+    # GPIO_TRI after programming: one pin, an input (C_GPIO_WIDTH 1, C_ALL_INPUTS 1).
+    assert ol.axi_gpio_0.read(0x4) == 0x1
     with pytest.raises(AttributeError, match="no IP, hierarchy or memory named 'nothing'"):
         ol.nothing
 
 
-def test_axi_gpio_channels_pins_and_direction(board):
-    gpio = Overlay(overlay_file(ULTRA96_XSA), device=board).axi_gpio_1
-    channel = gpio.channel1
-    assert channel.trimask == 0xFFFFFFFF
-    channel.setdirection("out")
-    channel.write(0xA5, mask=0xFF)
-    channel.write(0x0F, mask=0x0F)
-    assert channel.read() == 0xAF
-    gpio[0][4].toggle()
-    assert (channel.read(), gpio[0][4].read()) == (0xBF, 1)
-    gpio[0][0].off()
-    assert channel.read() == 0xBE
-    with pytest.raises(ValueError, match="'in' or 'out'"):
-        channel.setdirection("sideways")
+def test_axi_gpio_channels_pins_and_direction():
+    # The sim board's own axi_gpio_1: 8 pins whose direction GPIO_TRI sets
+    # (the designs' GPIOs are 1-pin, all inputs or all outputs).
+    with LocalServer() as fresh, pynq_remote.connect(fresh.address) as board:
+        gpio = AxiGPIO({"phys_addr": 0xA0010000, "addr_range": 0x10000}, device=board)
+        channel = gpio.channel1
+        assert channel.trimask == 0xFF
+        channel.setdirection("out")
+        channel.write(0xA5, mask=0xFF)
+        channel.write(0x0F, mask=0x0F)
+        assert channel.read() == 0xAF
+        gpio[0][4].toggle()
+        assert (channel.read(), gpio[0][4].read()) == (0xBF, 1)
+        gpio[0][0].off()
+        assert channel.read() == 0xBE
+        with pytest.raises(ValueError, match="'in' or 'out'"):
+            channel.setdirection("sideways")
 
 
 def test_dma_of_a_deployed_design_loops_back(board):
@@ -83,7 +87,7 @@ def test_cli_deploy_then_mmio_follows_the_design(capsys):
             assert result["design_name"] == "Accumulator_bd"
             assert (result["bytes_sent"] > 0) is expected_upload
         with pynq_remote.connect(fresh.address) as dev:
-            assert MMIO(0xA0010004, 4, device=dev).read() == 0xFFFFFFFF
+            assert MMIO(0xA0010004, 4, device=dev).read() == 0x1  # axi_gpio_0's TRI
             with pytest.raises(PermissionDenied, match="0xa0100000"):
                 MMIO(0xA0100000, 4, device=dev).read()
 

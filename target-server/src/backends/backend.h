@@ -42,7 +42,7 @@ struct DesignWindow {
   std::string ip_type;  // VLNV, e.g. "xilinx.com:ip:axi_gpio:2.0"
   // The IP's C_* parameters the sim configures its model from, e.g.
   // "C_ALL_OUTPUTS" -> "1"; within the kMaxDesignParameter* limits.
-  std::map<std::string, std::string> parameters;
+  std::map<std::string, std::string> parameters{};
 };
 
 // An interrupt output of the design wired into an input of an AXI
