@@ -16,6 +16,10 @@
 
 #include "core/log.h"
 
+extern "C" int __interceptor_accept4(int, sockaddr*, socklen_t*, int)
+    __attribute__((weak));
+extern "C" int __interceptor_close(int) __attribute__((weak));
+
 namespace pynq_remote {
 namespace {
 
@@ -25,16 +29,22 @@ using CloseFunction = int (*)(int);
 constexpr rlim_t kMostFiles = rlim_t{1} << 20;
 constexpr std::chrono::seconds kRefusalLogInterval(10);
 
-// The C library's functions (or a sanitizer's, which call the library's).
+// A sanitizer's interceptors (clang links them into the executable as weak
+// aliases, which the definitions below replace) when there are any, else
+// the C library's functions.
 AcceptFunction next_accept4() {
   static const auto next =
-      reinterpret_cast<AcceptFunction>(::dlsym(RTLD_NEXT, "accept4"));
+      __interceptor_accept4 != nullptr
+          ? &__interceptor_accept4
+          : reinterpret_cast<AcceptFunction>(::dlsym(RTLD_NEXT, "accept4"));
   return next;
 }
 
 CloseFunction next_close() {
   static const auto next =
-      reinterpret_cast<CloseFunction>(::dlsym(RTLD_NEXT, "close"));
+      __interceptor_close != nullptr
+          ? &__interceptor_close
+          : reinterpret_cast<CloseFunction>(::dlsym(RTLD_NEXT, "close"));
   return next;
 }
 
@@ -78,7 +88,7 @@ std::string peer_address(const sockaddr* address) {
 }
 
 void log_refusal_locked(Gate& state, const std::string& peer,
-                        const char* why) {
+                        const std::string& why) {
   ++state.refused;
   const auto now = std::chrono::steady_clock::now();
   if (now - state.last_refusal_logged < kRefusalLogInterval) return;
