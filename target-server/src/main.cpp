@@ -271,12 +271,9 @@ int serve(ServerOptions& options, const Board& board,
         "which PYNQ.remote clients cannot do; their calls will be refused");
   }
 
-  // Reflection streams hold a handler thread each and answer anyone, so
-  // only a server open to its own machine offers them.
-  if (security.authorizer->is_open() && is_loopback_listen(options.listen)) {
-    enable_reflection();
-  }
   grpc::ServerBuilder builder;
+  set_reflection(builder, security.authorizer->is_open() &&
+                              is_loopback_listen(options.listen));
   int port = 0;
   builder.AddListeningPort(options.listen, security.credentials, &port);
   add_connection_limits(builder);
