@@ -102,7 +102,7 @@ grpc::Status SysmonService::Read(grpc::ServerContext* context,
 grpc::Status SysmonService::stream_readings(
     grpc::ServerContext* context, const v1::StreamReadingsRequest* request,
     grpc::ServerWriterInterface<v1::StreamReadingsResponse>* writer) {
-  return run_long_authorized(
+  return run_authorized(
       *context_.authorizer, Role::kReader, "StreamReadings", context, [&] {
         check_rate(request->rate_hz());
         const std::vector<size_t> selected = select(request->sensor_ids());
