@@ -1,7 +1,6 @@
 #include "listener_check.h"
 
 #include <fcntl.h>
-#include <malloc.h>
 #include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -83,10 +82,12 @@ ListenerAnswer check_listener(const std::string& address,
 
 ListenerWatch::ListenerWatch(std::string address,
                              std::chrono::milliseconds period,
-                             int silent_checks)
+                             int silent_checks,
+                             std::function<void()> after_check)
     : address_(std::move(address)),
       period_(period),
       silent_checks_(silent_checks),
+      after_check_(std::move(after_check)),
       thread_([this] { run(); }) {}
 
 ListenerWatch::~ListenerWatch() {
@@ -104,8 +105,7 @@ void ListenerWatch::run() {
   while (!stop_changed_.wait_for(lock, period_, [this] { return stopping_; })) {
     lock.unlock();
     const ListenerAnswer answer = check_listener(address_, period_);
-    // Memory that closed connections freed goes back to the system.
-    ::malloc_trim(0);
+    if (after_check_) after_check_();
     lock.lock();
     if (stopping_) return;
     if (answer == ListenerAnswer::kSilent) {

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -30,12 +31,12 @@ ListenerAnswer check_listener(const std::string& address,
                               std::chrono::milliseconds timeout);
 
 // Checks `address` every `period` from a thread; after `silent_checks`
-// silent answers in a row, logs why and exits with kExitStalled. Between
-// checks, gives memory freed by closed connections back to the system.
+// silent answers in a row, logs why and exits with kExitStalled. Runs
+// `after_check` (if any) after each check, in that thread.
 class ListenerWatch {
  public:
   ListenerWatch(std::string address, std::chrono::milliseconds period,
-                int silent_checks);
+                int silent_checks, std::function<void()> after_check = {});
   // Stops the thread (before the server shuts down, which closes the
   // listener on purpose).
   ~ListenerWatch();
@@ -49,6 +50,7 @@ class ListenerWatch {
   const std::string address_;
   const std::chrono::milliseconds period_;
   const int silent_checks_;
+  const std::function<void()> after_check_;
   std::mutex mutex_;
   std::condition_variable stop_changed_;
   bool stopping_ = false;

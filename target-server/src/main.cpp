@@ -12,12 +12,14 @@
 #include <cstring>
 #include <exception>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include <malloc.h>
 #include <netdb.h>
 #include <sys/socket.h>
 
@@ -48,6 +50,8 @@ constexpr std::chrono::seconds kShutdownGrace(5);
 // server.
 constexpr std::chrono::seconds kListenerCheckPeriod(5);
 constexpr int kListenerSilentChecks = 3;
+// Connections closed since the last trim that make the next check trim.
+constexpr uint64_t kTrimAfterClosedConnections = 16;
 
 // A folder made for this run, removed with everything in it at exit.
 class TemporaryFolder {
@@ -240,6 +244,18 @@ void start_connection_limits() {
            std::to_string(limits.per_peer) + " from one address");
 }
 
+// Gives the memory of a burst of closed connections back to the system:
+// glibc keeps freed heap for reuse, so RSS would stay at the high-water
+// mark of the burst. (The self check closes one connection per check.)
+std::function<void()> trim_after_closed_connections() {
+  return [trimmed_at = connection_counts().closed]() mutable {
+    const uint64_t closed = connection_counts().closed;
+    if (closed - trimmed_at < kTrimAfterClosedConnections) return;
+    trimmed_at = closed;
+    ::malloc_trim(0);
+  };
+}
+
 // Blocked in every thread (gRPC's threads inherit the mask), so that only
 // sigwait() in main sees them.
 sigset_t block_shutdown_signals() {
@@ -297,7 +313,8 @@ int serve(ServerOptions& options, const Board& board,
   std::unique_ptr<Announcer> announcer =
       start_announcer(options, board.backend, port);
   auto listener_watch = std::make_unique<ListenerWatch>(
-      options.listen, kListenerCheckPeriod, kListenerSilentChecks);
+      options.listen, kListenerCheckPeriod, kListenerSilentChecks,
+      trim_after_closed_connections());
   std::printf("pynq-remote-server listening on %s\n", options.listen.c_str());
   std::fflush(stdout);
 
