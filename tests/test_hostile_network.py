@@ -9,6 +9,7 @@ and a reader token misbehaves.
 import importlib.util
 import os
 import pathlib
+import socket
 import stat
 import subprocess
 import time
@@ -91,6 +92,18 @@ def test_idle_sockets_past_the_file_limit_never_wedge_the_server(tmp_path):
            f"connections, {MAX_CONNECTIONS_PER_PEER} from one address" in text
     assert "refused a connection from 127.0.0." in text
     assert "Too many open files" not in text
+
+
+def test_a_connection_that_never_starts_http2_is_closed_after_10_s(token_server):
+    """Bound: the handshake deadline (10 s). The attacker's idle socket gets
+    the server's HTTP/2 settings, then is closed."""
+    host, port = token_server.address.rsplit(":", 1)
+    with socket.create_connection((host, int(port))) as idle:
+        idle.settimeout(30)
+        start = time.monotonic()
+        while idle.recv(4096):
+            pass
+        assert 9 < time.monotonic() - start < 15
 
 
 def test_one_address_full_of_idle_sockets_leaves_the_operator_in(token_server):
