@@ -83,12 +83,25 @@ class CompatServer:
         self._log.close()
 
 
+def pynq_environment(host):
+    """This process's environment with pynq pointed at ``host`` only."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYNQ_REMOTE")}
+    env["PYNQ_REMOTE_DEVICES"] = host
+    return env
+
+
 def run_pynq(host, script, cwd, timeout=180):
     """Runs ``script`` in the pynq 4.0.0 interpreter with PYNQ_REMOTE_DEVICES=host;
     returns the JSON object it prints last."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYNQ_REMOTE")}
-    env["PYNQ_REMOTE_DEVICES"] = host
     result = subprocess.run([pynq_python(), "-c", script], capture_output=True, text=True,
-                            timeout=timeout, env=env, cwd=cwd)
+                            timeout=timeout, env=pynq_environment(host), cwd=cwd)
     assert result.returncode == 0, f"pynq script failed:\n{result.stdout}\n{result.stderr}"
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def start_pynq(host, script, cwd):
+    """Starts ``script`` as ``run_pynq`` does, with pipes for a conversation:
+    the test reads its lines and answers on its stdin."""
+    return subprocess.Popen([pynq_python(), "-c", script], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=pynq_environment(host), cwd=cwd)

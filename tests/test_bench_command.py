@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from cli_runner import run_cli
+from compat_support import pynq_python
 
 pytestmark = pytest.mark.integration
 
@@ -67,10 +68,30 @@ def test_mmio_script_prints_its_figures_and_ratios(sim_address):
     out = bench_script("mmio.py", "--device", sim_address, "--words", "16", "--count", "20",
                        "--rounds", "1")
 
-    assert re.search(r"\(a\) bare gRPC health check +[\d.]+ us", out)
-    assert re.search(r"\(b\) one 32-bit MMIO read +[\d.]+ us", out)
+    assert re.search(r"\(e\) empty RPC \(DeviceService.Echo\) +[\d.]+ us", out)
+    assert re.search(r"\(a\) gRPC health check +[\d.]+ us", out)
+    assert re.search(r"\(b\) pynq_remote.MMIO.read +[\d.]+ us", out)
+    assert "(p)" not in out  # the sim's port is not pynq's 7967
     assert re.search(r"\(d\) 16 words, one block read +[\d.]+ ms", out)
-    assert re.search(r"b/a += +[\d.]+ +\(target <= 1\.3\)", out)
+    assert re.search(r"b/e += +[\d.]+ +\(target <= 1\.1\)", out)
+    assert re.search(r"c/d batch += +[\d.]+ +\(target >= 1000\)", out)
+
+
+def test_mmio_script_times_pynq_4_on_its_own_server():
+    pynq_python()  # install first: a failure is a failure, not a skip
+    out = bench_script("mmio.py", "--words", "16", "--count", "20", "--rounds", "1")
+
+    assert re.search(r"\(p\) pynq 4.0.0 MMIO.read \(compat\) +[\d.]+ us", out)
+    assert re.search(r"b/p += +[\d.]+ +\(target <= 1\.0, aim 0\.8\)", out)
+
+
+def test_client_config_script_prints_a_row_per_configuration():
+    pynq_python()
+    out = bench_script("client_config.py", "--count", "20")
+
+    rows = out.splitlines()
+    assert re.fullmatch(r"grpcio 1\.64\.0, compat read +[\d.]+ us +1\.00", rows[0])
+    assert re.fullmatch(r"pynq_remote.MMIO.read \(library\) +[\d.]+ us +[\d.]+", rows[-1])
 
 
 def test_buffers_script_prints_a_row_per_size(sim_address):

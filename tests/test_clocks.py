@@ -93,13 +93,16 @@ def test_cli_sets_and_shows_clocks(board, capsys):
 
 def test_hwh_clock_dict_has_pynq_shape():
     pynqz2 = read_hwh(overlay_file("pynqz2_base_v2.4/base.hwh"))
-    assert pynqz2.clock_dict[0] == {"enable": 1, "divisor0": 5, "divisor1": 2}
-    assert pynqz2.clock_dict[1] == {"enable": 1, "divisor0": 7, "divisor1": 1}
+    assert pynqz2.clock_dict[0] == {"enable": 1, "divisor0": 5, "divisor1": 2,
+                                    "frequency": 100.0}
+    assert pynqz2.clock_dict[1] == {"enable": 1, "divisor0": 7, "divisor1": 1,
+                                    "frequency": 142.857132}
     ultra96 = read_hwh(overlay_file("ultra96v2_axi_dma_gpio/Accumulator_bd.hwh"))
-    assert ultra96.clock_dict == {0: {"enable": 1, "divisor0": 15, "divisor1": 1},
-                                  1: {"enable": 0, "divisor0": 15, "divisor1": 4},
-                                  2: {"enable": 0, "divisor0": 5, "divisor1": 1},
-                                  3: {"enable": 0, "divisor0": 4, "divisor1": 1}}
+    assert ultra96.clock_dict == {
+        0: {"enable": 1, "divisor0": 15, "divisor1": 1, "frequency": 100.0},
+        1: {"enable": 0, "divisor0": 15, "divisor1": 4, "frequency": 24.999975},
+        2: {"enable": 0, "divisor0": 5, "divisor1": 1, "frequency": 299.9997},
+        3: {"enable": 0, "divisor0": 4, "divisor1": 1, "frequency": 374.999625}}
 
 
 def test_deploy_sets_the_clocks_the_design_enables(board):

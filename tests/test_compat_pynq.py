@@ -4,6 +4,7 @@ Each test runs a script in .venv-pynq with ``PYNQ_REMOTE_DEVICES`` set, as a
 user's notebook would, through ``pynq.pl_server.remote_device.RemoteDevice``.
 """
 
+import json
 import os
 import pathlib
 import re
@@ -14,9 +15,12 @@ import textwrap
 import pytest
 
 import pynq_remote
-from compat_support import CompatServer, pynq_python, run_pynq
-from pynq_remote.design.bitfile import read_bitstream
+from compat_support import CompatServer, pynq_python, run_pynq, start_pynq
 from pynq_remote.board.clocks import get_clocks, set_pl_clock
+from pynq_remote.board.gpio import set_simulated_axi_gpio_input
+from pynq_remote.design import load_design
+from pynq_remote.design.bitfile import read_bitstream
+from pynq_remote.design.deploy import deploy
 from shared_data import overlay_file
 
 pytestmark = pytest.mark.integration
@@ -206,3 +210,121 @@ def test_ps_gpio_through_pynq_gpio(server, tmp_path):
     assert out == {"pin": 80, "npins": 174, "exported": True}
     with pynq_remote.connect(server.address) as dev:
         assert pynq_remote.GPIO(80, "out", device=dev).read() == 1
+
+
+# pynq's own drivers on the sim's device models. The PYNQ.remote protocol
+# carries no address map: the server reuses the one our deploy sent for the
+# same bitstream, so every test below deploys through pynq_remote first.
+
+ACCUMULATOR = "ultra96v2_axi_dma_gpio/Accumulator_bd_wrapper.bit"
+
+
+@pytest.fixture(scope="module")
+def design_server(tmp_path_factory):
+    """A server of its own: its designs do not leak into the tests above."""
+    pynq_python()
+    with CompatServer(tmp_path_factory.mktemp("compat") / "server.log") as server:
+        yield server
+
+
+def overlay_copy(tmp_path, bit_file):
+    """``bit_file`` and its .hwh side by side in ``tmp_path``, as pynq wants them."""
+    bit = tmp_path / pathlib.Path(bit_file).name
+    shutil.copy(overlay_file(bit_file), bit)
+    hwh = next(pathlib.Path(overlay_file(bit_file)).parent.glob("*.hwh"))
+    shutil.copy(hwh, bit.with_suffix(".hwh"))
+    return bit
+
+
+def deployed(server, bit):
+    """Deploys ``bit`` through pynq_remote, so the server knows its address map."""
+    with pynq_remote.connect(server.address) as dev:
+        deploy(dev, load_design(bit))
+
+
+def test_pynqs_dma_completes_a_loopback_on_the_sim(design_server, tmp_path):
+    bit = overlay_copy(tmp_path, ACCUMULATOR)
+    deployed(design_server, bit)
+    out = pynq(design_server, tmp_path, f"""\
+        ol = pynq.Overlay("{bit}")
+        dma = ol.axi_dma_0
+        src = pynq.allocate((4096,), "u4")
+        dst = pynq.allocate((4096,), "u4")
+        src[:] = np.arange(4096, dtype="u4") * 7
+        dst[:] = 0
+        dma.recvchannel.transfer(dst)
+        dma.sendchannel.transfer(src)
+        dma.sendchannel.wait()
+        dma.recvchannel.wait()
+        print(json.dumps({{"driver": type(dma).__module__ + "." + type(dma).__name__,
+                          "equal": bool(np.array_equal(src, dst)),
+                          "transferred": dma.recvchannel.transferred}}))
+        """)
+    assert out == {"driver": "pynq.lib.dma.DMA", "equal": True, "transferred": 4 * 4096}
+
+
+def test_pynqs_dma_sees_the_error_bits_of_a_rejected_transfer(design_server, tmp_path):
+    """A packet longer than the receive (DMAIntErr) and a source outside the
+    buffer memory (DMADecErr) halt the channel with the error bit set in
+    DMASR. pynq 4.0's wait() checks `running` before the error bits, so on
+    a halted channel it says "not started" (as on a board); DMASR tells why."""
+    bit = overlay_copy(tmp_path, ACCUMULATOR)
+    deployed(design_server, bit)
+    out = pynq(design_server, tmp_path, f"""\
+        def failed(channel, status_offset):
+            try:
+                channel.wait()
+                return None
+            except RuntimeError as error:
+                return [str(error), channel.error, channel._mmio.read(status_offset)]
+
+        ol = pynq.Overlay("{bit}")
+        dma = ol.axi_dma_0
+        src = pynq.allocate((256,), "u4")
+        small = pynq.allocate((16,), "u4")
+        dma.recvchannel.transfer(small)
+        dma.sendchannel.transfer(src)
+        dma.sendchannel.wait()
+        result = {{"receive": failed(dma.recvchannel, 0x34)}}
+
+        class Outside:
+            physical_address = 0x1000   # no memory the DMA can reach
+            nbytes = 64
+            def flush(self):
+                pass
+
+        ol = pynq.Overlay("{bit}")      # a fresh engine
+        dma = ol.axi_dma_0
+        dma.sendchannel.transfer(Outside())
+        result["send"] = failed(dma.sendchannel, 0x04)
+        print(json.dumps(result))
+        """)
+    # DMASR: Halted (bit 0), the error bit (IntErr 4, DecErr 6), Err_Irq (14).
+    assert out == {"receive": ["DMA channel not started", True, 0x4011],
+                   "send": ["DMA channel not started", True, 0x4041]}
+
+
+def test_pynqs_gpio_driver_sees_the_same_pins_as_ours(design_server, tmp_path):
+    bit = overlay_copy(tmp_path, ACCUMULATOR)
+    deployed(design_server, bit)
+    script = PRELUDE + textwrap.dedent(f"""\
+        import sys
+        ol = pynq.Overlay("{bit}")
+        ol.axi_gpio_1.channel1.write(1, 0x1)     # all outputs: an LED
+        print("written", flush=True)
+        sys.stdin.readline()                     # the test sets the input pin
+        print(json.dumps({{"driver": type(ol.axi_gpio_0).__name__,
+                          "input": ol.axi_gpio_0.channel1.read(),
+                          "tri": ol.axi_gpio_1.mmio.read(0x4)}}))
+        """)
+    process = start_pynq(design_server.host, script, tmp_path)
+    try:
+        assert process.stdout.readline() == "written\n", process.stderr.read()
+        with pynq_remote.connect(design_server.address) as dev:
+            assert pynq_remote.MMIO(0xA0020000, 0x10000, device=dev).read(0x0) == 1
+            set_simulated_axi_gpio_input(dev, "axi_gpio_0", 1)
+        stdout, stderr = process.communicate("go\n", timeout=60)
+    finally:
+        process.kill()
+    assert json.loads(stdout.strip().splitlines()[-1]) == {
+        "driver": "AxiGPIO", "input": 1, "tri": 0}, stderr

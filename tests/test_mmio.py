@@ -88,7 +88,7 @@ def test_bad_step_anywhere_in_a_batch_runs_nothing(device, bram):
     bram.write(0x200, 0)
     outside = MMIO(0xF0000000, 8, device=device)
     batch = bram.batch().write(0x200, 0x1234)
-    batch.steps += outside.batch().read(0).steps
+    batch.steps.extend(outside.batch().read(0).steps)
     with pytest.raises(PermissionDenied, match="0xf0000000"):
         batch.run()
     assert bram.read(0x200) == 0

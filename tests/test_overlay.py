@@ -42,7 +42,7 @@ def test_overlay_gives_drivers_by_ip_type(board):
     assert isinstance(ol.axi_gpio_0, AxiGPIO)
     assert isinstance(ol.axi_dma_0, AxiDMA)
     assert ol.axi_gpio_0.read(0x4) == 0xFFFFFFFF  # GPIO_TRI after programming
-    with pytest.raises(AttributeError, match="no IP named 'nothing'"):
+    with pytest.raises(AttributeError, match="no IP, hierarchy or memory named 'nothing'"):
         ol.nothing
 
 

@@ -165,6 +165,7 @@ OPERATOR_CALLS = {
 # One call of each service that a reader may make.
 READER_CALLS = {
     "DeviceService.GetInfo": lambda d: d.info(),
+    "DeviceService.Echo": lambda d: d.call(d.device.Echo, device_pb2.EchoRequest()),
     "MmioService.Read": lambda d: MMIO(GPIO, 0x10000, device=d).read(0),
     "MmioService.Batch(read)": lambda d: MMIO(GPIO, 0x10000, device=d).batch().read(0).run(),
     "SessionService.OpenSession": lambda d: d.session,
@@ -203,6 +204,11 @@ def test_operator_token_may_mutate_and_wrong_token_is_refused(token_server):
     with _with_token(address, operator) as dev:
         MMIO(GPIO, 0x10000, device=dev).write(0, 0x5)
         assert MMIO(GPIO, 0x10000, device=dev).read(0) == 0x5
+        with dev.allocate(3 << 20, "u1") as buf:  # syncs carry the token too
+            buf[:] = 0x5A
+            assert buf.sync_to_device() == 3 << 20
+            buf[:] = 0
+            assert buf.sync_from_device() == 3 << 20 and (buf == 0x5A).all()
     with _with_token(address, "not-the-token") as dev:
         with pytest.raises(Unauthenticated, match="unknown bearer token"):
             dev.info()

@@ -57,6 +57,12 @@ class Buffer(np.ndarray):
         """PYNQ's name: True when no cache maintenance is needed."""
         return not self._root.cacheable
 
+    @property
+    def virtual_address(self):
+        """PYNQ's name; here the address of the host copy (this process's memory),
+        which is what a host-side caller can use it for."""
+        return self.__array_interface__["data"][0]
+
     def _byte_span(self):
         """(offset, length) of the bytes this array spans in its root buffer."""
         if self._root is None:
@@ -163,32 +169,91 @@ def list_buffers(device):
     return response.buffers, response.pool
 
 
+# Buffer bytes go on and off the wire without protobuf holding a copy of
+# each chunk: a WriteBufferRequest is its small fields, serialized by
+# protobuf, followed by the data field written here from the numpy memory;
+# a ReadBufferResponse is parsed here, its data copied straight into the
+# numpy memory. Fields may come in any order on the wire.
+_WRITE_BUFFER = "/pynq_remote.v1.BufferService/WriteBuffer"
+_READ_BUFFER = "/pynq_remote.v1.BufferService/ReadBuffer"
+_WRITE_DATA_KEY = b"\x22"  # WriteBufferRequest.data: field 4, length-delimited
+_READ_OFFSET_KEY = 0x08  # ReadBufferResponse.offset: field 1, varint
+_READ_DATA_KEY = 0x12  # ReadBufferResponse.data: field 2, length-delimited
+
+
+def _varint_bytes(value):
+    out = bytearray()
+    while value > 0x7F:
+        out.append(0x80 | (value & 0x7F))
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+def _varint_at(view, position):
+    """(value, next position) of the varint at ``position`` of ``view``."""
+    value = shift = 0
+    while True:
+        byte = view[position]
+        position += 1
+        value |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            return value, position
+        shift += 7
+
+
+def _serialize_write_chunk(chunk):
+    """``chunk``: (the request's other fields as wire bytes, a memoryview of the data)."""
+    fields, data = chunk
+    return b"".join((fields, _WRITE_DATA_KEY, _varint_bytes(len(data)), data))
+
+
+def _parse_read_chunk(raw):
+    """(offset, memoryview of the data) of a ReadBufferResponse's wire bytes."""
+    view = memoryview(raw)
+    offset, data, position = 0, view[:0], 0
+    while position < len(view):
+        key, position = _varint_at(view, position)
+        if key == _READ_OFFSET_KEY:
+            offset, position = _varint_at(view, position)
+        elif key == _READ_DATA_KEY:
+            size, position = _varint_at(view, position)
+            data, position = view[position:position + size], position + size
+        else:  # a field this client does not know: let protobuf read it all
+            message = buffer_pb2.ReadBufferResponse.FromString(raw)
+            return message.offset, memoryview(message.data)
+    return offset, data
+
+
 def _write(root, offset, length):
     device = root._device
-    session_id = root._session_id
+    write_buffer = device.method("stream_unary", _WRITE_BUFFER, _serialize_write_chunk,
+                                 buffer_pb2.WriteBufferResponse.FromString)
 
     def chunks():
         for position in range(offset, offset + length, CHUNK_BYTES):
             size = min(CHUNK_BYTES, offset + length - position)
-            yield buffer_pb2.WriteBufferRequest(
-                session_id=session_id, handle=root.handle, offset=position,
-                data=root._raw[position:position + size].tobytes())
+            fields = buffer_pb2.WriteBufferRequest(
+                session_id=root._session_id, handle=root.handle, offset=position)
+            yield fields.SerializeToString(), root._raw[position:position + size]
 
-    response = device.call(device.buffers.WriteBuffer, chunks(),
-                           timeout=_transfer_timeout(length))
+    response = device.call(write_buffer, chunks(), timeout=_transfer_timeout(length))
     return response.bytes_written
 
 
 def _read(root, offset, length):
     device = root._device
+    read_buffer = device.method("unary_stream", _READ_BUFFER,
+                                buffer_pb2.ReadBufferRequest.SerializeToString,
+                                _parse_read_chunk, idempotent=True)
     request = buffer_pb2.ReadBufferRequest(session_id=root._session_id,
                                            handle=root.handle, offset=offset,
                                            length=length)
     received = 0
-    for chunk in device.stream(device.buffers.ReadBuffer, request,
-                               timeout=_transfer_timeout(length)):
-        root._raw[chunk.offset:chunk.offset + len(chunk.data)] = chunk.data
-        received += len(chunk.data)
+    for chunk_offset, data in device.stream(read_buffer, request,
+                                            timeout=_transfer_timeout(length)):
+        root._raw[chunk_offset:chunk_offset + len(data)] = data
+        received += len(data)
     return received
 
 

@@ -94,6 +94,16 @@ class MMIO:
                                         width=wire_width(length), value=data)
         self.device.call(self.device.mmio.Write, request)
 
+    def write_mm(self, offset, data):
+        """PYNQ's name: ``write`` of an int (32 bits) or of ``bytes``."""
+        self.write(offset, data)
+
+    def write_reg(self, offset, data):
+        """PYNQ's name: ``write`` of one 32-bit int."""
+        if not isinstance(data, int):
+            raise MmioAccessError(f"write_reg writes an int, not {type(data).__name__}")
+        self.write(offset, data)
+
     def read_block(self, offset, count, width=4):
         """Reads ``count`` consecutive words of ``width`` bytes in one call.
 
@@ -143,7 +153,10 @@ class Batch:
 
     def __init__(self, mmio):
         self.mmio = mmio
-        self.steps = []
+        # Built step by step, so run() sends it as it is, however often it
+        # runs (making it anew from a list cost ~1 us per step).
+        self._request = mmio_pb2.BatchRequest()
+        self.steps = self._request.steps
         self.timeout_s = 0.0
 
     def read(self, offset, width=4):
@@ -174,11 +187,10 @@ class Batch:
         return self
 
     def _add(self, **step):
-        self.steps.append(mmio_pb2.BatchStep(**step))
+        self.steps.add(**step)
 
     def run(self):
         device = self.mmio.device
-        request = mmio_pb2.BatchRequest(steps=self.steps)
-        response = device.call(device.mmio.Batch, request,
+        response = device.call(device.mmio.Batch, self._request,
                                timeout=DEFAULT_TIMEOUT_S + self.timeout_s)
         return list(response.values)

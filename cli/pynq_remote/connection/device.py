@@ -72,6 +72,22 @@ class Device:
             self.clocks.GetClocks}
         self._reached = False  # whether a call has ever reached the device
         self._close_callbacks = []
+        self._methods = {}
+
+    def method(self, kind, path, request_serializer, response_deserializer,
+               idempotent=False):
+        """The multi-callable of RPC ``path`` (``/package.Service/Method``) of
+        ``kind`` (``"unary_stream"``, ...) with the caller's own serializers,
+        for ``call()`` and ``stream()``: bulk data moves without a protobuf
+        copy. ``idempotent``: sent again after a lost connection."""
+        key = (kind, path, request_serializer, response_deserializer)
+        if key not in self._methods:
+            self._methods[key] = getattr(self._channel, kind)(
+                path, request_serializer=request_serializer,
+                response_deserializer=response_deserializer)
+            if idempotent:
+                self._idempotent.add(self._methods[key])
+        return self._methods[key]
 
     def call(self, method, request, timeout=channel.DEFAULT_TIMEOUT_S):
         try:

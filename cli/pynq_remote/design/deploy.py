@@ -59,12 +59,30 @@ def upload(device, bitstream, progress=None):
     return response.bytes_received
 
 
+# The .hwh parameters a simulated board configures its models from (see
+# DesignWindow.parameters in bitstream.proto); real boards ignore them.
+SIM_MODEL_PARAMETERS = (
+    "C_GPIO_WIDTH", "C_GPIO2_WIDTH", "C_IS_DUAL",
+    "C_ALL_INPUTS", "C_ALL_INPUTS_2", "C_ALL_OUTPUTS", "C_ALL_OUTPUTS_2",
+    "C_DOUT_DEFAULT", "C_DOUT_DEFAULT_2", "C_TRI_DEFAULT", "C_TRI_DEFAULT_2",
+    "c_sg_length_width",
+)
+
+
+def model_parameters(ip):
+    """The parameters of one ``ip_dict`` entry that the sim's models read."""
+    parameters = ip.get("parameters") or {}
+    return {name: str(parameters[name]) for name in SIM_MODEL_PARAMETERS
+            if name in parameters}
+
+
 def address_map(design):
     """The design's IP windows, as the board's MMIO allow-list wants them."""
     if design.hardware is None:
         return []
     return [bitstream_pb2.DesignWindow(name=name, base_address=ip["phys_addr"],
-                                       size=ip["addr_range"], ip_type=ip["type"])
+                                       size=ip["addr_range"], ip_type=ip["type"],
+                                       parameters=model_parameters(ip))
             for name, ip in design.hardware.ip_dict.items()]
 
 

@@ -11,7 +11,10 @@ through several slave interfaces gets one entry per interface, keyed
 - ``mem_dict``: memory-type ranges (BRAM controllers, PL DDR) and ``PSDDR``,
   the window of PS DDR that PL masters see;
 - ``clock_dict``: the PS's four PL clocks, ``{index: {"enable", "divisor0",
-  "divisor1"}}``;
+  "divisor1", "frequency"}}`` (the MHz its divisors give);
+- ``hierarchy_dict``: every block-design hierarchy that holds an addressable
+  IP or memory, ``{path: {"fullpath", "ip", "memories", "hierarchies",
+  "interrupts", "gpio"}}``, the children keyed by their name inside it;
 - ``gpio_dict``, ``interrupt_controllers``, ``interrupt_pins``: PS GPIO
   outputs wired through ``xlslice`` cells, and the interrupt tree from the
   PS through ``xlconcat`` cells and ``axi_intc`` controllers. The PS itself
@@ -42,6 +45,9 @@ PS_CLOCK_PARAMETERS = {
     "zynq_ultra_ps_e": ("PSU__FPGA_PL{i}_ENABLE", "PSU__CRL_APB__PL{i}_REF_CTRL__DIVISOR0",
                         "PSU__CRL_APB__PL{i}_REF_CTRL__DIVISOR1"),
 }
+# PS parameter of the frequency (MHz) that PL clock i gets from its divisors.
+PS_CLOCK_FREQUENCY = {"processing_system7": "PCW_ACT_FPGA{i}_PERIPHERAL_FREQMHZ",
+                      "zynq_ultra_ps_e": "PSU__CRL_APB__PL{i}_REF_CTRL__ACT_FREQMHZ"}
 PS_GPIO_OUTPUT = {"processing_system7": "GPIO_O", "zynq_ultra_ps_e": "emio_gpio_o"}
 MEMORY_TYPES = {"axi_bram_ctrl": "BRAM"}
 
@@ -80,6 +86,7 @@ class HardwareDescription:
     gpio_dict: dict = field(default_factory=dict)
     interrupt_controllers: dict = field(default_factory=dict)
     interrupt_pins: dict = field(default_factory=dict)
+    hierarchy_dict: dict = field(default_factory=dict)
 
     def as_dict(self):
         return asdict(self)
@@ -188,6 +195,7 @@ def _describe(root, source):
     nets = _nets(root, modules)
     _add_interrupts(hardware, ps, nets)
     _add_gpio(hardware, ps, nets)
+    hardware.hierarchy_dict = _hierarchies(hardware)
     return hardware
 
 
@@ -311,9 +319,8 @@ def _registers(module, memrange):
     registers = {}
     for block in chosen:
         for register in block.findall("./REGISTERS/REGISTER"):
+            # Disabled registers are listed too, as PYNQ lists them.
             properties = _properties(register)
-            if properties.get("IS_ENABLED", "true").lower() == "false":
-                continue
             name = register.get("NAME", "")
             registers[name] = _register(properties, register,
                                         f"register {name} of {module.fullpath}")
@@ -364,8 +371,18 @@ def _add_clocks(hardware, ps):
         if any(name not in ps.parameters for name in names):
             return
         enable, divisor0, divisor1 = (ps.int_parameter(name, 0) for name in names)
-        clocks[index] = {"enable": enable, "divisor0": divisor0, "divisor1": divisor1}
+        clocks[index] = {"enable": enable, "divisor0": divisor0, "divisor1": divisor1,
+                         "frequency": _frequency(ps, index)}
     hardware.clock_dict = clocks
+
+
+def _frequency(ps, index):
+    """The MHz of PL clock ``index``, or ``None`` if the file lacks it."""
+    text = ps.parameters.get(PS_CLOCK_FREQUENCY[ps.modtype].format(i=index), "")
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 # --- nets, interrupts, GPIO -------------------------------------------------
@@ -462,3 +479,26 @@ def _add_gpio(hardware, ps, nets):
             block, _, port = pin_path.rpartition("/")
             if block in hardware.ip_dict:
                 hardware.ip_dict[block]["gpio"][port] = entry
+
+
+# --- hierarchies ------------------------------------------------------------
+
+def _hierarchies(hardware):
+    """PYNQ's ``hierarchy_dict``: each path above an addressable IP or memory."""
+    hierarchies = {}
+
+    def hierarchy(path):
+        if path not in hierarchies:
+            hierarchies[path] = {"fullpath": path, "ip": {}, "memories": {},
+                                 "hierarchies": {}, "interrupts": {}, "gpio": {}}
+            parent, _, name = path.rpartition("/")
+            if parent:
+                hierarchy(parent)["hierarchies"][name] = hierarchies[path]
+        return hierarchies[path]
+
+    for kind, entries in (("ip", hardware.ip_dict), ("memories", hardware.mem_dict)):
+        for key, entry in entries.items():
+            parent = entry["fullpath"].rpartition("/")[0]
+            if parent:
+                hierarchy(parent)[kind][key[len(parent) + 1:]] = entry
+    return dict(sorted(hierarchies.items()))

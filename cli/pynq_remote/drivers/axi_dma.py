@@ -7,9 +7,15 @@
     dma.recvchannel.wait()
 
 A transfer is one call to the board (address and length written in one
-batch); ``wait`` polls on the board, then ``recvchannel`` syncs the received
-bytes back into the host copy.
+batch); ``wait`` polls on the board in short slices and reads the status
+between them, so an error the engine reports raises at once with its decoded
+name, as PYNQ's ``wait`` does; then ``recvchannel`` syncs the received bytes
+back into the host copy. ``wait_async`` does the same without blocking the
+event loop. ``DMA`` is the PYNQ name (``pynq_remote.lib.dma.DMA``).
 """
+
+import asyncio
+import time
 
 from ..errors import DeadlineExceeded, PynqRemoteError
 from .default_ip import DefaultIP
@@ -39,8 +45,13 @@ def _error_names(status):
     return [name for bit, name in ERRORS.items() if status & bit]
 
 
-class DmaError(PynqRemoteError):
-    """The DMA engine reported an error in its status register."""
+# How long one poll on the board lasts before the host looks at the error bits.
+POLL_SLICE_S = 0.05
+
+
+class DmaError(PynqRemoteError, RuntimeError):
+    """The DMA engine reported an error in its status register (a
+    ``RuntimeError``, as PYNQ raises)."""
 
 
 class DmaChannel:
@@ -53,6 +64,7 @@ class DmaChannel:
         self._receive = receive
         self._active_buffer = None
         self._first_transfer = True
+        self.transferred = 0
 
     @property
     def status(self):
@@ -102,22 +114,52 @@ class DmaChannel:
         self._first_transfer = False
 
     def wait(self, timeout=10.0):
-        """Waits until the transfer is done; raises ``DmaError`` on a DMA error."""
+        """Waits until the transfer is done; raises ``DmaError`` as soon as the
+        engine reports an error, or when ``timeout`` seconds pass."""
+        self._check_waitable()
+        deadline = time.monotonic() + timeout
+        while not self._poll_slice(deadline):
+            pass
+        self._finish()
+
+    async def wait_async(self, timeout=10.0):
+        """``wait`` for an event loop: each poll slice runs in a worker thread."""
+        self._check_waitable()
+        deadline = time.monotonic() + timeout
+        while not await asyncio.to_thread(self._poll_slice, deadline):
+            pass
+        self._finish()
+
+    def _check_waitable(self):
         if self._active_buffer is None:
             raise DmaError("no transfer to wait for")
+
+    def _poll_slice(self, deadline):
+        """Polls for idle for one slice; True when idle, raises on an error bit
+        or at the deadline."""
+        slice_s = max(0.001, min(POLL_SLICE_S, deadline - time.monotonic()))
         try:
             status = self._mmio.batch().poll(self._offset + DMASR, IDLE, IDLE,
-                                             timeout=timeout).run()[0]
+                                             timeout=slice_s).run()[0]
         except DeadlineExceeded:
             status = self.status
-            if not _error_names(status):
-                raise
         errors = _error_names(status)
         if errors:
+            self._active_buffer = None
             raise DmaError(f"DMA {'S2MM' if self._receive else 'MM2S'} channel reported "
-                           f"{', '.join(errors)} (status 0x{status:08x})")
+                           f"{', '.join(errors)} (status 0x{status:08x}); reset the DMA "
+                           "(dma.reset()) before the next transfer")
+        if status & IDLE:
+            return True
+        if time.monotonic() >= deadline:
+            raise DeadlineExceeded(f"DMA {'S2MM' if self._receive else 'MM2S'} transfer "
+                                   f"not done in time (status 0x{status:08x})")
+        return False
+
+    def _finish(self):
         if self._receive:
             self._active_buffer.sync_from_device()
+        self.transferred = self._mmio.read(self._offset + LENGTH)
         self._active_buffer = None
 
 
@@ -140,14 +182,39 @@ class AxiDMA(DefaultIP):
 
     def __init__(self, description, device=None, design=None):
         super().__init__(description, device, design)
-        length_width = int(self.parameters.get("c_sg_length_width", 14))
+        length_width = int(self._parameter("c_sg_length_width", 14))
         self.buffer_max_size = (1 << length_width) - 1
-        self.sendchannel = DmaChannel(self.mmio, MM2S, self.buffer_max_size, receive=False)
-        self.recvchannel = DmaChannel(self.mmio, S2MM, self.buffer_max_size, receive=True)
+        self.sendchannel = None
+        self.recvchannel = None
+        self.set_up_tx_channel()
+        self.set_up_rx_channel()
         self.reset()
+
+    def _parameter(self, name, default):
+        """A parameter by its name in either case (Vivado writes C_..., PYNQ reads c_...)."""
+        for key in (name, name.upper()):
+            if key in self.parameters:
+                return self.parameters[key]
+        return default
+
+    def set_up_tx_channel(self):
+        """Makes ``sendchannel`` (MM2S) if the design includes it."""
+        if int(self._parameter("c_include_mm2s", 1)):
+            self.sendchannel = DmaChannel(self.mmio, MM2S, self.buffer_max_size,
+                                          receive=False)
+
+    def set_up_rx_channel(self):
+        """Makes ``recvchannel`` (S2MM) if the design includes it."""
+        if int(self._parameter("c_include_s2mm", 1)):
+            self.recvchannel = DmaChannel(self.mmio, S2MM, self.buffer_max_size,
+                                          receive=True)
 
     def reset(self):
         """Resets both channels (clearing errors and pending transfers), then starts them."""
         self.mmio.batch().write(MM2S + DMACR, RESET).poll(MM2S + DMACR, RESET, 0).run()
-        self.sendchannel.start()
-        self.recvchannel.start()
+        for channel in (self.sendchannel, self.recvchannel):
+            if channel is not None:
+                channel.start()
+
+
+DMA = AxiDMA

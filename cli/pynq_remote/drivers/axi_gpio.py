@@ -47,15 +47,33 @@ class Pin:
     def toggle(self):
         self.write(self.read() ^ 1)
 
+    async def wait_for_value_async(self, value):
+        """Waits, on the channel's interrupt, until this pin reads ``value``."""
+        while self.read() != value:
+            await self.channel.wait_for_interrupt_async()
+
+    def wait_for_value(self, value):
+        asyncio.run(self.wait_for_value_async(value))
+
 
 class Channel:
     """One channel: its GPIO_DATA and GPIO_TRI registers."""
 
-    def __init__(self, mmio, index, parent=None):
+    def __init__(self, mmio, index, parent=None, length=32):
         self._mmio = mmio
         self._offset = index * CHANNEL_STRIDE
         self._bit = 1 << index
         self._parent = parent
+        self.length = length
+
+    def setlength(self, length):
+        """Sets how many pins the channel has (PYNQ's ``setlength``)."""
+        if not 0 < length <= 32:
+            raise ValueError(f"a channel has 1 to 32 pins, not {length}")
+        self.length = length
+
+    def __len__(self):
+        return self.length
 
     def read(self):
         return self._mmio.read(self._offset + DATA)
@@ -74,14 +92,17 @@ class Channel:
         self._mmio.write(self._offset + TRI, value)
 
     def setdirection(self, direction):
-        """``"in"`` or ``"out"`` for every pin of the channel."""
+        """``"in"`` or ``"out"`` (or PYNQ's ``AxiGPIO.Input``/``Output``/``InOut``)
+        for every pin of the channel."""
+        if direction == "inout":
+            return  # each pin keeps its own direction
         if direction not in ("in", "out"):
             raise ValueError(f"direction must be 'in' or 'out', not {direction!r}")
         self.trimask = 0xFFFFFFFF if direction == "in" else 0
 
     def __getitem__(self, index):
-        if not 0 <= index < 32:
-            raise IndexError(f"pin {index} is outside the 32 pins of a channel")
+        if not 0 <= index < self.length:
+            raise IndexError(f"pin {index} is outside the {self.length} pins of this channel")
         return Pin(self, index)
 
     async def wait_for_interrupt_async(self):
@@ -111,14 +132,31 @@ class Channel:
 
 
 class AxiGPIO(DefaultIP):
-    """The AXI GPIO: ``channel1``, ``channel2``, or ``gpio[0]``/``gpio[1]``."""
+    """The AXI GPIO: ``channel1``, ``channel2``, or ``gpio[0]``/``gpio[1]``.
+
+    Each channel has 32 pins until ``setlength``, as in PYNQ; ``width(1)`` and
+    ``width(2)`` are the design's (``C_GPIO_WIDTH``, ``C_GPIO2_WIDTH``).
+    """
 
     bindto = ["xilinx.com:ip:axi_gpio:2.0"]
+    Input, Output, InOut = "in", "out", "inout"
+    Channel = Channel
 
     def __init__(self, description, device=None, design=None):
         super().__init__(description, device, design)
         self.channel1 = Channel(self.mmio, 0, self)
         self.channel2 = Channel(self.mmio, 1, self)
+
+    def width(self, channel=1):
+        """The pins the design gives ``channel`` (1 or 2); 32 if the design does not say."""
+        name = "C_GPIO_WIDTH" if channel == 1 else "C_GPIO2_WIDTH"
+        return int(self.parameters.get(name, self.parameters.get(name.lower(), 32)))
+
+    def setlength(self, length, channel=1):
+        self[channel - 1].setlength(length)
+
+    def setdirection(self, direction, channel=1):
+        self[channel - 1].setdirection(direction)
 
     def __getitem__(self, index):
         return (self.channel1, self.channel2)[index]

@@ -18,6 +18,7 @@ from ..board.buffer import allocate
 from ..board.mmio import MMIO
 from ..connection import channel
 from ..errors import PynqRemoteUserError
+from ..v1 import device_pb2, device_pb2_grpc
 from . import linktest
 
 WARM_UP_CALLS = 200
@@ -83,38 +84,70 @@ def best_seconds(function, repeat):
     return min(call_seconds(function, repeat))
 
 
-class BareHealthCheck:
-    """A gRPC health check on a channel of its own, without the library's
-    call wrapper: the floor an MMIO read is compared with."""
+def interleaved_best_seconds(functions, repeat):
+    """``{name: the fastest of repeat calls}`` of ``functions`` (``{name:
+    function}``), called in turns so that drift in the machine's load hits
+    all alike."""
+    samples = {name: [] for name in functions}
+    for _ in range(repeat):
+        for name, function in functions.items():
+            samples[name] += call_seconds(function, 1)
+    return {name: min(times) for name, times in samples.items()}
+
+
+class BareCalls:
+    """A channel of its own, without the library's call wrapper: the floors
+    an MMIO read is compared with. ``health()`` is a gRPC health check,
+    ``empty()`` the link test's empty RPC (``DeviceService.Echo``)."""
 
     def __init__(self, address):
         self._channel = channel.open_channel(address)
-        self._stub = health_pb2_grpc.HealthStub(self._channel)
-        self._request = health_pb2.HealthCheckRequest()
+        self._health = health_pb2_grpc.HealthStub(self._channel).Check
+        self._echo = device_pb2_grpc.DeviceServiceStub(self._channel).Echo
+        self._health_request = health_pb2.HealthCheckRequest()
+        self._echo_request = device_pb2.EchoRequest()
 
-    def __call__(self):
-        self._stub.Check(self._request, timeout=channel.DEFAULT_TIMEOUT_S)
+    def health(self):
+        self._health(self._health_request, timeout=channel.DEFAULT_TIMEOUT_S)
+
+    def empty(self):
+        self._echo(self._echo_request, timeout=channel.DEFAULT_TIMEOUT_S)
 
     def close(self):
         self._channel.close()
+
+
+def sampler(function):
+    """``samples(n)``: the time of each of ``n`` calls of ``function``."""
+    return lambda count: call_seconds(function, count)
+
+
+def interleaved_latency(samplers, count):
+    """``{name: Latency}`` over ``count`` calls of each of ``samplers``
+    (``{name: samples(n)}``, see ``sampler``), after a warm-up, taken in
+    turns of ``INTERLEAVE_CALLS`` so that drift in the machine's load hits
+    all alike."""
+    for samples in samplers.values():
+        samples(WARM_UP_CALLS)
+    taken = {name: [] for name in samplers}
+    for start in range(0, count, INTERLEAVE_CALLS):
+        block = min(INTERLEAVE_CALLS, count - start)
+        for name, samples in samplers.items():
+            taken[name] += samples(block)
+    return {name: Latency.of(samples) for name, samples in taken.items()}
 
 
 def read_latency(device, mmio_address, count):
     """(health check, 32-bit MMIO read at ``mmio_address``) ``Latency`` over
     ``count`` calls each, after a warm-up, interleaved."""
     register = MMIO(mmio_address, 4, device=device)
-    health = BareHealthCheck(device.address)
+    bare = BareCalls(device.address)
     try:
-        call_seconds(health, WARM_UP_CALLS)
-        call_seconds(register.read, WARM_UP_CALLS)
-        health_samples, read_samples = [], []
-        while len(read_samples) < count:
-            block = min(INTERLEAVE_CALLS, count - len(read_samples))
-            health_samples += call_seconds(health, block)
-            read_samples += call_seconds(register.read, block)
+        latency = interleaved_latency(
+            {"health": sampler(bare.health), "read": sampler(register.read)}, count)
     finally:
-        health.close()
-    return Latency.of(health_samples), Latency.of(read_samples)
+        bare.close()
+    return latency["health"], latency["read"]
 
 
 def burst_seconds(device, mmio_address, words, rounds):

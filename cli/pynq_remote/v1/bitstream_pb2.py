@@ -25,13 +25,15 @@ _sym_db = _symbol_database.Default()
 from pynq_remote.v1 import device_pb2 as pynq__remote_dot_v1_dot_device__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1epynq_remote/v1/bitstream.proto\x12\x0epynq_remote.v1\x1a\x1bpynq_remote/v1/device.proto\"i\n\x16UploadBitstreamRequest\x12\x37\n\x06header\x18\x01 \x01(\x0b\x32%.pynq_remote.v1.UploadBitstreamHeaderH\x00\x12\x0e\n\x04\x64\x61ta\x18\x02 \x01(\x0cH\x00\x42\x06\n\x04part\"5\n\x15UploadBitstreamHeader\x12\x0e\n\x06sha256\x18\x01 \x01(\t\x12\x0c\n\x04size\x18\x02 \x01(\x04\"A\n\x17UploadBitstreamResponse\x12\x0e\n\x06sha256\x18\x01 \x01(\t\x12\x16\n\x0e\x62ytes_received\x18\x02 \x01(\x04\"%\n\x13HasBitstreamRequest\x12\x0e\n\x06sha256\x18\x01 \x01(\t\"5\n\x14HasBitstreamResponse\x12\x0f\n\x07present\x18\x01 \x01(\x08\x12\x0c\n\x04size\x18\x02 \x01(\x04\"\xd4\x01\n\x17ProgramBitstreamRequest\x12\x0e\n\x06sha256\x18\x01 \x01(\t\x12\x0f\n\x07partial\x18\x02 \x01(\x08\x12\x1b\n\x13\x64\x65vice_tree_overlay\x18\x03 \x01(\x0c\x12\x13\n\x0b\x64\x65sign_name\x18\x04 \x01(\t\x12\x31\n\x0b\x61\x64\x64ress_map\x18\x05 \x03(\x0b\x32\x1c.pynq_remote.v1.DesignWindow\x12\x33\n\ninterrupts\x18\x06 \x03(\x0b\x32\x1f.pynq_remote.v1.DesignInterrupt\"D\n\x0f\x44\x65signInterrupt\x12\x0e\n\x06source\x18\x01 \x01(\t\x12\x12\n\ncontroller\x18\x02 \x01(\t\x12\r\n\x05index\x18\x03 \x01(\r\"Q\n\x0c\x44\x65signWindow\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x62\x61se_address\x18\x02 \x01(\x04\x12\x0c\n\x04size\x18\x03 \x01(\x04\x12\x0f\n\x07ip_type\x18\x04 \x01(\t\"C\n\x18ProgramBitstreamResponse\x12\'\n\x04\x66pga\x18\x01 \x01(\x0b\x32\x19.pynq_remote.v1.FpgaState\"\x15\n\x13GetFpgaStateRequest\"?\n\x14GetFpgaStateResponse\x12\'\n\x04\x66pga\x18\x01 \x01(\x0b\x32\x19.pynq_remote.v1.FpgaState2\x95\x03\n\x10\x42itstreamService\x12\x64\n\x0fUploadBitstream\x12&.pynq_remote.v1.UploadBitstreamRequest\x1a\'.pynq_remote.v1.UploadBitstreamResponse(\x01\x12Y\n\x0cHasBitstream\x12#.pynq_remote.v1.HasBitstreamRequest\x1a$.pynq_remote.v1.HasBitstreamResponse\x12\x65\n\x10ProgramBitstream\x12\'.pynq_remote.v1.ProgramBitstreamRequest\x1a(.pynq_remote.v1.ProgramBitstreamResponse\x12Y\n\x0cGetFpgaState\x12#.pynq_remote.v1.GetFpgaStateRequest\x1a$.pynq_remote.v1.GetFpgaStateResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1epynq_remote/v1/bitstream.proto\x12\x0epynq_remote.v1\x1a\x1bpynq_remote/v1/device.proto\"i\n\x16UploadBitstreamRequest\x12\x37\n\x06header\x18\x01 \x01(\x0b\x32%.pynq_remote.v1.UploadBitstreamHeaderH\x00\x12\x0e\n\x04\x64\x61ta\x18\x02 \x01(\x0cH\x00\x42\x06\n\x04part\"5\n\x15UploadBitstreamHeader\x12\x0e\n\x06sha256\x18\x01 \x01(\t\x12\x0c\n\x04size\x18\x02 \x01(\x04\"A\n\x17UploadBitstreamResponse\x12\x0e\n\x06sha256\x18\x01 \x01(\t\x12\x16\n\x0e\x62ytes_received\x18\x02 \x01(\x04\"%\n\x13HasBitstreamRequest\x12\x0e\n\x06sha256\x18\x01 \x01(\t\"5\n\x14HasBitstreamResponse\x12\x0f\n\x07present\x18\x01 \x01(\x08\x12\x0c\n\x04size\x18\x02 \x01(\x04\"\xd4\x01\n\x17ProgramBitstreamRequest\x12\x0e\n\x06sha256\x18\x01 \x01(\t\x12\x0f\n\x07partial\x18\x02 \x01(\x08\x12\x1b\n\x13\x64\x65vice_tree_overlay\x18\x03 \x01(\x0c\x12\x13\n\x0b\x64\x65sign_name\x18\x04 \x01(\t\x12\x31\n\x0b\x61\x64\x64ress_map\x18\x05 \x03(\x0b\x32\x1c.pynq_remote.v1.DesignWindow\x12\x33\n\ninterrupts\x18\x06 \x03(\x0b\x32\x1f.pynq_remote.v1.DesignInterrupt\"D\n\x0f\x44\x65signInterrupt\x12\x0e\n\x06source\x18\x01 \x01(\t\x12\x12\n\ncontroller\x18\x02 \x01(\t\x12\r\n\x05index\x18\x03 \x01(\r\"\xc6\x01\n\x0c\x44\x65signWindow\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x62\x61se_address\x18\x02 \x01(\x04\x12\x0c\n\x04size\x18\x03 \x01(\x04\x12\x0f\n\x07ip_type\x18\x04 \x01(\t\x12@\n\nparameters\x18\x05 \x03(\x0b\x32,.pynq_remote.v1.DesignWindow.ParametersEntry\x1a\x31\n\x0fParametersEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"C\n\x18ProgramBitstreamResponse\x12\'\n\x04\x66pga\x18\x01 \x01(\x0b\x32\x19.pynq_remote.v1.FpgaState\"\x15\n\x13GetFpgaStateRequest\"?\n\x14GetFpgaStateResponse\x12\'\n\x04\x66pga\x18\x01 \x01(\x0b\x32\x19.pynq_remote.v1.FpgaState2\x95\x03\n\x10\x42itstreamService\x12\x64\n\x0fUploadBitstream\x12&.pynq_remote.v1.UploadBitstreamRequest\x1a\'.pynq_remote.v1.UploadBitstreamResponse(\x01\x12Y\n\x0cHasBitstream\x12#.pynq_remote.v1.HasBitstreamRequest\x1a$.pynq_remote.v1.HasBitstreamResponse\x12\x65\n\x10ProgramBitstream\x12\'.pynq_remote.v1.ProgramBitstreamRequest\x1a(.pynq_remote.v1.ProgramBitstreamResponse\x12Y\n\x0cGetFpgaState\x12#.pynq_remote.v1.GetFpgaStateRequest\x1a$.pynq_remote.v1.GetFpgaStateResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'pynq_remote.v1.bitstream_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_DESIGNWINDOW_PARAMETERSENTRY']._loaded_options = None
+  _globals['_DESIGNWINDOW_PARAMETERSENTRY']._serialized_options = b'8\001'
   _globals['_UPLOADBITSTREAMREQUEST']._serialized_start=79
   _globals['_UPLOADBITSTREAMREQUEST']._serialized_end=184
   _globals['_UPLOADBITSTREAMHEADER']._serialized_start=186
@@ -46,14 +48,16 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_PROGRAMBITSTREAMREQUEST']._serialized_end=615
   _globals['_DESIGNINTERRUPT']._serialized_start=617
   _globals['_DESIGNINTERRUPT']._serialized_end=685
-  _globals['_DESIGNWINDOW']._serialized_start=687
-  _globals['_DESIGNWINDOW']._serialized_end=768
-  _globals['_PROGRAMBITSTREAMRESPONSE']._serialized_start=770
-  _globals['_PROGRAMBITSTREAMRESPONSE']._serialized_end=837
-  _globals['_GETFPGASTATEREQUEST']._serialized_start=839
-  _globals['_GETFPGASTATEREQUEST']._serialized_end=860
-  _globals['_GETFPGASTATERESPONSE']._serialized_start=862
-  _globals['_GETFPGASTATERESPONSE']._serialized_end=925
-  _globals['_BITSTREAMSERVICE']._serialized_start=928
-  _globals['_BITSTREAMSERVICE']._serialized_end=1333
+  _globals['_DESIGNWINDOW']._serialized_start=688
+  _globals['_DESIGNWINDOW']._serialized_end=886
+  _globals['_DESIGNWINDOW_PARAMETERSENTRY']._serialized_start=837
+  _globals['_DESIGNWINDOW_PARAMETERSENTRY']._serialized_end=886
+  _globals['_PROGRAMBITSTREAMRESPONSE']._serialized_start=888
+  _globals['_PROGRAMBITSTREAMRESPONSE']._serialized_end=955
+  _globals['_GETFPGASTATEREQUEST']._serialized_start=957
+  _globals['_GETFPGASTATEREQUEST']._serialized_end=978
+  _globals['_GETFPGASTATERESPONSE']._serialized_start=980
+  _globals['_GETFPGASTATERESPONSE']._serialized_end=1043
+  _globals['_BITSTREAMSERVICE']._serialized_start=1046
+  _globals['_BITSTREAMSERVICE']._serialized_end=1451
 # @@protoc_insertion_point(module_scope)

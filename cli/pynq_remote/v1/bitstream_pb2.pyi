@@ -72,16 +72,25 @@ class DesignInterrupt(_message.Message):
     def __init__(self, source: _Optional[str] = ..., controller: _Optional[str] = ..., index: _Optional[int] = ...) -> None: ...
 
 class DesignWindow(_message.Message):
-    __slots__ = ("name", "base_address", "size", "ip_type")
+    __slots__ = ("name", "base_address", "size", "ip_type", "parameters")
+    class ParametersEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
     NAME_FIELD_NUMBER: _ClassVar[int]
     BASE_ADDRESS_FIELD_NUMBER: _ClassVar[int]
     SIZE_FIELD_NUMBER: _ClassVar[int]
     IP_TYPE_FIELD_NUMBER: _ClassVar[int]
+    PARAMETERS_FIELD_NUMBER: _ClassVar[int]
     name: str
     base_address: int
     size: int
     ip_type: str
-    def __init__(self, name: _Optional[str] = ..., base_address: _Optional[int] = ..., size: _Optional[int] = ..., ip_type: _Optional[str] = ...) -> None: ...
+    parameters: _containers.ScalarMap[str, str]
+    def __init__(self, name: _Optional[str] = ..., base_address: _Optional[int] = ..., size: _Optional[int] = ..., ip_type: _Optional[str] = ..., parameters: _Optional[_Mapping[str, str]] = ...) -> None: ...
 
 class ProgramBitstreamResponse(_message.Message):
     __slots__ = ("fpga",)

@@ -24,15 +24,15 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bpynq_remote/v1/device.proto\x12\x0epynq_remote.v1\"\x10\n\x0eGetInfoRequest\" \n\x10SinkBytesRequest\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\"+\n\x11SinkBytesResponse\x12\x16\n\x0e\x62ytes_received\x18\x01 \x01(\x04\"6\n\x12SourceBytesRequest\x12\x0c\n\x04size\x18\x01 \x01(\x04\x12\x12\n\nchunk_size\x18\x02 \x01(\x04\"#\n\x13SourceBytesResponse\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\"\xe8\x02\n\x0fGetInfoResponse\x12\x16\n\x0eserver_version\x18\x01 \x01(\t\x12\x13\n\x0b\x61pi_version\x18\x02 \x01(\t\x12\r\n\x05\x62oard\x18\x03 \x01(\t\x12\x10\n\x08platform\x18\x04 \x01(\t\x12\x0f\n\x07\x62\x61\x63kend\x18\x05 \x01(\t\x12\x16\n\x0ekernel_release\x18\x06 \x01(\t\x12\x14\n\x0c\x61rchitecture\x18\x07 \x01(\t\x12&\n\x06limits\x18\x08 \x01(\x0b\x32\x16.pynq_remote.v1.Limits\x12\x14\n\x0c\x63\x61pabilities\x18\t \x03(\t\x12\x30\n\x0cmmio_windows\x18\n \x03(\x0b\x32\x1a.pynq_remote.v1.MmioWindow\x12\'\n\x04\x66pga\x18\x0b \x01(\x0b\x32\x19.pynq_remote.v1.FpgaState\x12\x1b\n\x13server_time_unix_ms\x18\x0c \x01(\x04\x12\x12\n\nextensions\x18\r \x03(\t\"\x8f\x01\n\x06Limits\x12\x19\n\x11max_message_bytes\x18\x01 \x01(\x04\x12\x17\n\x0fmax_burst_words\x18\x02 \x01(\x04\x12\x17\n\x0fmax_batch_steps\x18\x03 \x01(\x04\x12\x1b\n\x13max_poll_timeout_ms\x18\x04 \x01(\x04\x12\x1b\n\x13max_link_test_bytes\x18\x05 \x01(\x04\">\n\nMmioWindow\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x62\x61se_address\x18\x02 \x01(\x04\x12\x0c\n\x04size\x18\x03 \x01(\x04\"\xa8\x01\n\tFpgaState\x12/\n\x05state\x18\x01 \x01(\x0e\x32 .pynq_remote.v1.FpgaManagerState\x12\x15\n\rmanager_state\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65sign_name\x18\x03 \x01(\t\x12\x0e\n\x06sha256\x18\x04 \x01(\t\x12\x0f\n\x07partial\x18\x05 \x01(\x08\x12\x1d\n\x15programmed_at_unix_ms\x18\x06 \x01(\x04*\xc1\x01\n\x10\x46pgaManagerState\x12\"\n\x1e\x46PGA_MANAGER_STATE_UNSPECIFIED\x10\x00\x12\x1e\n\x1a\x46PGA_MANAGER_STATE_UNKNOWN\x10\x01\x12 \n\x1c\x46PGA_MANAGER_STATE_OPERATING\x10\x02\x12#\n\x1f\x46PGA_MANAGER_STATE_UNPROGRAMMED\x10\x03\x12\"\n\x1e\x46PGA_MANAGER_STATE_PROGRAMMING\x10\x04\x32\x89\x02\n\rDeviceService\x12J\n\x07GetInfo\x12\x1e.pynq_remote.v1.GetInfoRequest\x1a\x1f.pynq_remote.v1.GetInfoResponse\x12R\n\tSinkBytes\x12 .pynq_remote.v1.SinkBytesRequest\x1a!.pynq_remote.v1.SinkBytesResponse(\x01\x12X\n\x0bSourceBytes\x12\".pynq_remote.v1.SourceBytesRequest\x1a#.pynq_remote.v1.SourceBytesResponse0\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bpynq_remote/v1/device.proto\x12\x0epynq_remote.v1\"\x10\n\x0eGetInfoRequest\" \n\x10SinkBytesRequest\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\"+\n\x11SinkBytesResponse\x12\x16\n\x0e\x62ytes_received\x18\x01 \x01(\x04\"6\n\x12SourceBytesRequest\x12\x0c\n\x04size\x18\x01 \x01(\x04\x12\x12\n\nchunk_size\x18\x02 \x01(\x04\"#\n\x13SourceBytesResponse\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\"\r\n\x0b\x45\x63hoRequest\"\x0e\n\x0c\x45\x63hoResponse\"\xe8\x02\n\x0fGetInfoResponse\x12\x16\n\x0eserver_version\x18\x01 \x01(\t\x12\x13\n\x0b\x61pi_version\x18\x02 \x01(\t\x12\r\n\x05\x62oard\x18\x03 \x01(\t\x12\x10\n\x08platform\x18\x04 \x01(\t\x12\x0f\n\x07\x62\x61\x63kend\x18\x05 \x01(\t\x12\x16\n\x0ekernel_release\x18\x06 \x01(\t\x12\x14\n\x0c\x61rchitecture\x18\x07 \x01(\t\x12&\n\x06limits\x18\x08 \x01(\x0b\x32\x16.pynq_remote.v1.Limits\x12\x14\n\x0c\x63\x61pabilities\x18\t \x03(\t\x12\x30\n\x0cmmio_windows\x18\n \x03(\x0b\x32\x1a.pynq_remote.v1.MmioWindow\x12\'\n\x04\x66pga\x18\x0b \x01(\x0b\x32\x19.pynq_remote.v1.FpgaState\x12\x1b\n\x13server_time_unix_ms\x18\x0c \x01(\x04\x12\x12\n\nextensions\x18\r \x03(\t\"\x8f\x01\n\x06Limits\x12\x19\n\x11max_message_bytes\x18\x01 \x01(\x04\x12\x17\n\x0fmax_burst_words\x18\x02 \x01(\x04\x12\x17\n\x0fmax_batch_steps\x18\x03 \x01(\x04\x12\x1b\n\x13max_poll_timeout_ms\x18\x04 \x01(\x04\x12\x1b\n\x13max_link_test_bytes\x18\x05 \x01(\x04\">\n\nMmioWindow\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x62\x61se_address\x18\x02 \x01(\x04\x12\x0c\n\x04size\x18\x03 \x01(\x04\"\xa8\x01\n\tFpgaState\x12/\n\x05state\x18\x01 \x01(\x0e\x32 .pynq_remote.v1.FpgaManagerState\x12\x15\n\rmanager_state\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65sign_name\x18\x03 \x01(\t\x12\x0e\n\x06sha256\x18\x04 \x01(\t\x12\x0f\n\x07partial\x18\x05 \x01(\x08\x12\x1d\n\x15programmed_at_unix_ms\x18\x06 \x01(\x04*\xc1\x01\n\x10\x46pgaManagerState\x12\"\n\x1e\x46PGA_MANAGER_STATE_UNSPECIFIED\x10\x00\x12\x1e\n\x1a\x46PGA_MANAGER_STATE_UNKNOWN\x10\x01\x12 \n\x1c\x46PGA_MANAGER_STATE_OPERATING\x10\x02\x12#\n\x1f\x46PGA_MANAGER_STATE_UNPROGRAMMED\x10\x03\x12\"\n\x1e\x46PGA_MANAGER_STATE_PROGRAMMING\x10\x04\x32\xcc\x02\n\rDeviceService\x12J\n\x07GetInfo\x12\x1e.pynq_remote.v1.GetInfoRequest\x1a\x1f.pynq_remote.v1.GetInfoResponse\x12R\n\tSinkBytes\x12 .pynq_remote.v1.SinkBytesRequest\x1a!.pynq_remote.v1.SinkBytesResponse(\x01\x12X\n\x0bSourceBytes\x12\".pynq_remote.v1.SourceBytesRequest\x1a#.pynq_remote.v1.SourceBytesResponse0\x01\x12\x41\n\x04\x45\x63ho\x12\x1b.pynq_remote.v1.EchoRequest\x1a\x1c.pynq_remote.v1.EchoResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'pynq_remote.v1.device_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_FPGAMANAGERSTATE']._serialized_start=982
-  _globals['_FPGAMANAGERSTATE']._serialized_end=1175
+  _globals['_FPGAMANAGERSTATE']._serialized_start=1013
+  _globals['_FPGAMANAGERSTATE']._serialized_end=1206
   _globals['_GETINFOREQUEST']._serialized_start=47
   _globals['_GETINFOREQUEST']._serialized_end=63
   _globals['_SINKBYTESREQUEST']._serialized_start=65
@@ -43,14 +43,18 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_SOURCEBYTESREQUEST']._serialized_end=198
   _globals['_SOURCEBYTESRESPONSE']._serialized_start=200
   _globals['_SOURCEBYTESRESPONSE']._serialized_end=235
-  _globals['_GETINFORESPONSE']._serialized_start=238
-  _globals['_GETINFORESPONSE']._serialized_end=598
-  _globals['_LIMITS']._serialized_start=601
-  _globals['_LIMITS']._serialized_end=744
-  _globals['_MMIOWINDOW']._serialized_start=746
-  _globals['_MMIOWINDOW']._serialized_end=808
-  _globals['_FPGASTATE']._serialized_start=811
-  _globals['_FPGASTATE']._serialized_end=979
-  _globals['_DEVICESERVICE']._serialized_start=1178
-  _globals['_DEVICESERVICE']._serialized_end=1443
+  _globals['_ECHOREQUEST']._serialized_start=237
+  _globals['_ECHOREQUEST']._serialized_end=250
+  _globals['_ECHORESPONSE']._serialized_start=252
+  _globals['_ECHORESPONSE']._serialized_end=266
+  _globals['_GETINFORESPONSE']._serialized_start=269
+  _globals['_GETINFORESPONSE']._serialized_end=629
+  _globals['_LIMITS']._serialized_start=632
+  _globals['_LIMITS']._serialized_end=775
+  _globals['_MMIOWINDOW']._serialized_start=777
+  _globals['_MMIOWINDOW']._serialized_end=839
+  _globals['_FPGASTATE']._serialized_start=842
+  _globals['_FPGASTATE']._serialized_end=1010
+  _globals['_DEVICESERVICE']._serialized_start=1209
+  _globals['_DEVICESERVICE']._serialized_end=1541
 # @@protoc_insertion_point(module_scope)

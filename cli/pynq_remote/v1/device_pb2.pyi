@@ -50,6 +50,14 @@ class SourceBytesResponse(_message.Message):
     data: bytes
     def __init__(self, data: _Optional[bytes] = ...) -> None: ...
 
+class EchoRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class EchoResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
 class GetInfoResponse(_message.Message):
     __slots__ = ("server_version", "api_version", "board", "platform", "backend", "kernel_release", "architecture", "limits", "capabilities", "mmio_windows", "fpga", "server_time_unix_ms", "extensions")
     SERVER_VERSION_FIELD_NUMBER: _ClassVar[int]

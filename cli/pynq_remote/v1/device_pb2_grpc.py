@@ -51,6 +51,11 @@ class DeviceServiceStub:
                 request_serializer=pynq__remote_dot_v1_dot_device__pb2.SourceBytesRequest.SerializeToString,
                 response_deserializer=pynq__remote_dot_v1_dot_device__pb2.SourceBytesResponse.FromString,
                 _registered_method=True)
+        self.Echo = channel.unary_unary(
+                '/pynq_remote.v1.DeviceService/Echo',
+                request_serializer=pynq__remote_dot_v1_dot_device__pb2.EchoRequest.SerializeToString,
+                response_deserializer=pynq__remote_dot_v1_dot_device__pb2.EchoResponse.FromString,
+                _registered_method=True)
 
 
 class DeviceServiceServicer:
@@ -81,6 +86,14 @@ class DeviceServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Echo(self, request, context):
+        """Link test: does nothing but check the caller. The floor of one call's
+        latency, which an MMIO read is compared with (bench/mmio.py).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_DeviceServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -98,6 +111,11 @@ def add_DeviceServiceServicer_to_server(servicer, server):
                     servicer.SourceBytes,
                     request_deserializer=pynq__remote_dot_v1_dot_device__pb2.SourceBytesRequest.FromString,
                     response_serializer=pynq__remote_dot_v1_dot_device__pb2.SourceBytesResponse.SerializeToString,
+            ),
+            'Echo': grpc.unary_unary_rpc_method_handler(
+                    servicer.Echo,
+                    request_deserializer=pynq__remote_dot_v1_dot_device__pb2.EchoRequest.FromString,
+                    response_serializer=pynq__remote_dot_v1_dot_device__pb2.EchoResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -183,6 +201,33 @@ class DeviceService:
             '/pynq_remote.v1.DeviceService/SourceBytes',
             pynq__remote_dot_v1_dot_device__pb2.SourceBytesRequest.SerializeToString,
             pynq__remote_dot_v1_dot_device__pb2.SourceBytesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Echo(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/pynq_remote.v1.DeviceService/Echo',
+            pynq__remote_dot_v1_dot_device__pb2.EchoRequest.SerializeToString,
+            pynq__remote_dot_v1_dot_device__pb2.EchoResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -29,6 +29,25 @@ void check_design_window(const DesignWindow& window) {
   if (window.base > UINT64_MAX - (window.size - 1)) {
     throw bad_window(window, "wraps past the end of the address space");
   }
+  if (window.parameters.size() > kMaxDesignParameters) {
+    throw bad_window(window, "has " + std::to_string(window.parameters.size()) +
+                                 " parameters, more than the limit of " +
+                                 std::to_string(kMaxDesignParameters));
+  }
+  for (const auto& [name, value] : window.parameters) {
+    if (name.empty() || name.size() > kMaxDesignParameterNameBytes ||
+        value.size() > kMaxDesignParameterValueBytes) {
+      throw bad_window(window, "has a parameter name of " +
+                                   std::to_string(name.size()) +
+                                   " bytes or value of " +
+                                   std::to_string(value.size()) +
+                                   " bytes (limits 1 to " +
+                                   std::to_string(kMaxDesignParameterNameBytes) +
+                                   " and " +
+                                   std::to_string(kMaxDesignParameterValueBytes) +
+                                   ")");
+    }
+  }
 }
 
 }  // namespace

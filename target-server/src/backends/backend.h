@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -39,6 +40,9 @@ struct DesignWindow {
   uint64_t base = 0;
   uint64_t size = 0;
   std::string ip_type;  // VLNV, e.g. "xilinx.com:ip:axi_gpio:2.0"
+  // The IP's C_* parameters the sim configures its model from, e.g.
+  // "C_ALL_OUTPUTS" -> "1"; within the kMaxDesignParameter* limits.
+  std::map<std::string, std::string> parameters;
 };
 
 // An interrupt output of the design wired into an input of an AXI

@@ -1,5 +1,7 @@
 #include "backends/sim_design.h"
 
+#include <cerrno>
+#include <cstdlib>
 #include <sstream>
 #include <string>
 
@@ -20,7 +22,42 @@ std::string ip_name(const std::string& vlnv) {
   return parts.size() >= 3 ? parts[2] : vlnv;
 }
 
-// The sim's model for one window of a design, picked by its IP type.
+// Parameter `name` of `window` read as a number ("32", "0x0000FFFF"), or
+// `fallback` when the window lacks it. Throws ConfigError for another value.
+uint32_t parameter(const DesignWindow& window, const std::string& name,
+                   uint32_t fallback) {
+  const auto found = window.parameters.find(name);
+  if (found == window.parameters.end()) return fallback;
+  const std::string& text = found->second;
+  errno = 0;
+  char* end = nullptr;
+  const unsigned long long value = std::strtoull(text.c_str(), &end, 0);
+  if (text.empty() || text[0] == '-' || *end != '\0' || errno != 0 ||
+      value > UINT32_MAX) {
+    throw ConfigError("window '" + window.name + "': parameter " + name +
+                      " = '" + text + "' is not a 32-bit number");
+  }
+  return static_cast<uint32_t>(value);
+}
+
+// One channel of an AXI GPIO from its C_* parameters; `suffix` is "" for
+// channel 1 and "_2" for channel 2 (whose width is C_GPIO2_WIDTH). The
+// defaults are the IP's: 32 pins, neither all inputs nor all outputs,
+// data 0, every pin an input.
+void gpio_channel(const DesignWindow& window, const std::string& suffix,
+                  config::AxiGpioChannel* channel) {
+  channel->set_width(parameter(
+      window, suffix.empty() ? "C_GPIO_WIDTH" : "C_GPIO2_WIDTH", 32));
+  channel->set_all_inputs(parameter(window, "C_ALL_INPUTS" + suffix, 0) != 0);
+  channel->set_all_outputs(parameter(window, "C_ALL_OUTPUTS" + suffix, 0) !=
+                           0);
+  channel->set_dout_default(parameter(window, "C_DOUT_DEFAULT" + suffix, 0));
+  channel->set_tri_default(
+      parameter(window, "C_TRI_DEFAULT" + suffix, 0xFFFFFFFF));
+}
+
+// The sim's model for one window of a design, picked by its IP type and
+// configured by its parameters.
 config::Window model_config(const DesignWindow& window) {
   config::Window out;
   out.set_name(window.name);
@@ -28,12 +65,14 @@ config::Window model_config(const DesignWindow& window) {
   out.set_size(window.size);
   const std::string ip = ip_name(window.ip_type);
   if (ip == "axi_gpio") {
-    config::AxiGpioChannel* channel =
-        out.mutable_axi_gpio()->mutable_channel1();
-    channel->set_width(32);
-    channel->set_tri_default(0xFFFFFFFF);
+    config::AxiGpio* gpio = out.mutable_axi_gpio();
+    gpio_channel(window, "", gpio->mutable_channel1());
+    if (parameter(window, "C_IS_DUAL", 0) != 0) {
+      gpio_channel(window, "_2", gpio->mutable_channel2());
+    }
   } else if (ip == "axi_dma") {
-    out.mutable_axi_dma()->set_length_width(26);
+    out.mutable_axi_dma()->set_length_width(
+        parameter(window, "c_sg_length_width", 26));
   } else if (ip == "axi_intc") {
     // Vivado's default C_KIND_OF_INTR: every input rising-edge sensitive.
     out.mutable_axi_intc()->set_inputs(32);

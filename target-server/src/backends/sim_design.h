@@ -32,11 +32,15 @@ struct SimDesign {
   FpgaStatus status;
 };
 
-// The model of one window of a programmed design, by its IP type:
-// axi_gpio -> AXI GPIO with one 32-bit channel, all inputs after reset;
-// axi_dma -> AXI DMA (length_width 26) over `memory`; axi_intc -> AXI INTC
-// with 32 rising-edge inputs (Vivado's default); others -> a register
-// file. INVALID_ARGUMENT when the model cannot be built.
+// The model of one window of a programmed design, by its IP type and its
+// parameters: axi_gpio -> AXI GPIO as its C_GPIO_WIDTH, C_ALL_INPUTS,
+// C_ALL_OUTPUTS, C_DOUT_DEFAULT, C_TRI_DEFAULT, C_IS_DUAL and their channel 2
+// counterparts (C_GPIO2_WIDTH, C_ALL_INPUTS_2, ...) say, with the IP's
+// defaults for those absent (one 32-bit channel, all inputs after reset);
+// axi_dma -> AXI DMA over `memory` with c_sg_length_width (26 when absent);
+// axi_intc -> AXI INTC with 32 rising-edge inputs (Vivado's default);
+// others -> a register file. INVALID_ARGUMENT when a parameter is not a
+// number or the model cannot be built.
 std::unique_ptr<WindowModel> design_model(const DesignWindow& window,
                                           BufferMemory* memory);
 

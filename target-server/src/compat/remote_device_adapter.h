@@ -31,9 +31,12 @@ class RemoteDeviceAdapter final
     : public ::remote_device::RemoteDevice::Service {
  public:
   // `bitstreams` programs; it and `cache` may be absent (no cache): then
-  // firmware calls fail with FAILED_PRECONDITION. `design_windows` become
-  // the allow-list after a programming, since this protocol carries no
-  // address map: the allow-list the server started with.
+  // firmware calls fail with FAILED_PRECONDITION. This protocol carries no
+  // address map: programming a bitstream that a v1 ProgramBitstream
+  // programmed before with its address map reuses that map, interrupts and
+  // parameters (BitstreamService::known_design), so the sim models the
+  // design; for any other bitstream `design_windows` (the allow-list the
+  // server started with) become the allow-list.
   RemoteDeviceAdapter(std::shared_ptr<Backend> backend,
                       std::shared_ptr<BitstreamCache> cache,
                       BitstreamService* bitstreams,

@@ -3,6 +3,8 @@
 // through BitstreamService.
 #include <unistd.h>
 
+#include <optional>
+
 #include "compat/remote_device_adapter.h"
 #include "compat/remote_device_support.h"
 #include "core/limits.h"
@@ -111,12 +113,23 @@ void RemoteDeviceAdapter::program(grpc::ServerContext* context,
   request.set_design_name(dot != std::string::npos && dot + 4 == name.size()
                               ? name.substr(0, dot)
                               : name);
-  for (const DesignWindow& window : design_windows_) {
-    v1::DesignWindow* out = request.add_address_map();
-    out->set_name(window.name);
-    out->set_base_address(window.base);
-    out->set_size(window.size);
-    out->set_ip_type(window.ip_type);
+  const std::optional<v1::ProgramBitstreamRequest> known =
+      bitstreams_->known_design(request.sha256());
+  if (known) {
+    *request.mutable_address_map() = known->address_map();
+    *request.mutable_interrupts() = known->interrupts();
+  } else {
+    log_info("PYNQ.remote firmware '" + name +
+             "' was never deployed with its address map (pynq-remote "
+             "deploy): the MMIO windows stay those the server started "
+             "with");
+    for (const DesignWindow& window : design_windows_) {
+      v1::DesignWindow* out = request.add_address_map();
+      out->set_name(window.name);
+      out->set_base_address(window.base);
+      out->set_size(window.size);
+      out->set_ip_type(window.ip_type);
+    }
   }
   v1::ProgramBitstreamResponse response;
   const grpc::Status status =

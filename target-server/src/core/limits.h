@@ -39,6 +39,10 @@ constexpr uint64_t kDefaultBitstreamCacheBytes = 512 * 1024 * 1024;
 constexpr uint64_t kMaxDeviceTreeOverlayBytes = 1024 * 1024;
 // Most windows a design's address map may have.
 constexpr uint64_t kMaxDesignWindows = 1024;
+// Parameters of one window of a design, and the bytes of a name and value.
+constexpr uint64_t kMaxDesignParameters = 64;
+constexpr uint64_t kMaxDesignParameterNameBytes = 64;
+constexpr uint64_t kMaxDesignParameterValueBytes = 256;
 
 // Streams one client connection may have open at once, and threads serving
 // calls; beyond them calls get RESOURCE_EXHAUSTED.

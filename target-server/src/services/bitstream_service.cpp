@@ -37,8 +37,9 @@ std::vector<DesignWindow> design_windows(
   }
   std::vector<DesignWindow> windows;
   for (const v1::DesignWindow& window : request.address_map()) {
-    windows.push_back(DesignWindow{window.name(), window.base_address(),
-                                   window.size(), window.ip_type()});
+    windows.push_back(DesignWindow{
+        window.name(), window.base_address(), window.size(), window.ip_type(),
+        {window.parameters().begin(), window.parameters().end()}});
   }
   check_design_windows(windows);
   return windows;
@@ -109,6 +110,29 @@ grpc::Status BitstreamService::HasBitstream(
   });
 }
 
+void BitstreamService::remember(const v1::ProgramBitstreamRequest& request) {
+  v1::ProgramBitstreamRequest design = request;
+  design.clear_device_tree_overlay();
+  std::lock_guard<std::mutex> lock(designs_mutex_);
+  for (auto it = designs_.begin(); it != designs_.end(); ++it) {
+    if (it->sha256() == design.sha256()) {
+      designs_.erase(it);
+      break;
+    }
+  }
+  designs_.push_back(std::move(design));
+  if (designs_.size() > kRememberedDesigns) designs_.pop_front();
+}
+
+std::optional<v1::ProgramBitstreamRequest> BitstreamService::known_design(
+    const std::string& sha256) const {
+  std::lock_guard<std::mutex> lock(designs_mutex_);
+  for (const v1::ProgramBitstreamRequest& design : designs_) {
+    if (design.sha256() == sha256) return design;
+  }
+  return std::nullopt;
+}
+
 grpc::Status BitstreamService::ProgramBitstream(
     grpc::ServerContext* context, const v1::ProgramBitstreamRequest* request,
     v1::ProgramBitstreamResponse* response) {
@@ -130,6 +154,7 @@ grpc::Status BitstreamService::ProgramBitstream(
     std::lock_guard<std::mutex> lock(program_mutex_);
     const FpgaStatus status = backend_->program(program);
     cache_->set_loaded(program.sha256);
+    if (!program.windows.empty()) remember(*request);
     to_proto(status, response->mutable_fpga());
     log_info(std::string("programmed ") +
              (program.partial ? "partial " : "") + "bitstream " +

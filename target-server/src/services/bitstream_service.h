@@ -5,8 +5,11 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string>
 
 #include "backends/backend.h"
 #include "core/authorizer.h"
@@ -14,6 +17,9 @@
 #include "pynq_remote/v1/bitstream.grpc.pb.h"
 
 namespace pynq_remote {
+
+// Designs BitstreamService::known_design() remembers.
+constexpr size_t kRememberedDesigns = 8;
 
 class BitstreamService final : public v1::BitstreamService::Service {
  public:
@@ -39,6 +45,15 @@ class BitstreamService final : public v1::BitstreamService::Service {
                             const v1::GetFpgaStateRequest* request,
                             v1::GetFpgaStateResponse* response) override;
 
+  // The address map and interrupts of the last ProgramBitstream of
+  // `sha256` that carried an address map (the request without its overlay),
+  // so a PYNQ.remote programming of the same bitstream, whose protocol
+  // carries no address map, gets the design's windows and models. nullopt
+  // when no such call happened since the server started; the last
+  // kRememberedDesigns bitstreams are remembered.
+  std::optional<v1::ProgramBitstreamRequest> known_design(
+      const std::string& sha256) const;
+
   // The stream RPC over the stream interface, which tests implement.
   grpc::Status upload_bitstream(
       grpc::ServerContext* context,
@@ -48,11 +63,15 @@ class BitstreamService final : public v1::BitstreamService::Service {
  private:
   std::shared_ptr<const Authorizer> authorizer_;
   BitstreamCache& cache() const;
+  void remember(const v1::ProgramBitstreamRequest& request);
 
   std::shared_ptr<Backend> backend_;
   std::shared_ptr<BitstreamCache> cache_;
   // One programming at a time.
   std::mutex program_mutex_;
+  // known_design()'s memory, oldest first.
+  mutable std::mutex designs_mutex_;
+  std::deque<v1::ProgramBitstreamRequest> designs_;
 };
 
 }  // namespace pynq_remote

@@ -105,6 +105,12 @@ grpc::Status DeviceService::GetInfo(grpc::ServerContext* context,
   });
 }
 
+grpc::Status DeviceService::Echo(grpc::ServerContext* context,
+                                 const v1::EchoRequest* /*request*/,
+                                 v1::EchoResponse* /*response*/) {
+  return run_authorized(*authorizer_, Role::kReader, "Echo", context, [] {});
+}
+
 grpc::Status DeviceService::sink_bytes(
     grpc::ServerContext* context,
     grpc::ServerReaderInterface<v1::SinkBytesRequest>* reader,

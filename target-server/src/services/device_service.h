@@ -28,6 +28,9 @@ class DeviceService final : public v1::DeviceService::Service {
   grpc::Status GetInfo(grpc::ServerContext* context,
                        const v1::GetInfoRequest* request,
                        v1::GetInfoResponse* response) override;
+  grpc::Status Echo(grpc::ServerContext* context,
+                    const v1::EchoRequest* request,
+                    v1::EchoResponse* response) override;
   grpc::Status SinkBytes(grpc::ServerContext* context,
                          grpc::ServerReader<v1::SinkBytesRequest>* reader,
                          v1::SinkBytesResponse* response) override {

@@ -379,6 +379,35 @@ TEST_F(CompatRemoteDeviceTest,
 }
 
 TEST_F(CompatRemoteDeviceTest,
+       FirmwareDeployedBeforeThroughV1_GetsThatAddressMapAndModels) {
+  const std::string bitstream(2000, '\x3c');
+  ASSERT_TRUE(write_file("/lib/firmware/known.bin", {bitstream}).ok());
+  Sha256 hash;
+  hash.update(bitstream.data(), bitstream.size());
+  v1::ProgramBitstreamRequest request;
+  request.set_sha256(hash.hex_digest());
+  v1::DesignWindow* leds = request.add_address_map();
+  leds->set_name("leds");
+  leds->set_base_address(0xA0050000);
+  leds->set_size(0x10000);
+  leds->set_ip_type("xilinx.com:ip:axi_gpio:2.0");
+  (*leds->mutable_parameters())["C_GPIO_WIDTH"] = "4";
+  (*leds->mutable_parameters())["C_ALL_OUTPUTS"] = "1";
+  grpc::ServerContext context;
+  v1::ProgramBitstreamResponse response;
+  ASSERT_TRUE(bitstreams_.ProgramBitstream(&context, &request, &response).ok());
+  ASSERT_TRUE(
+      write_file("/sys/class/fpga_manager/fpga0/firmware", {"known.bin"}).ok());
+
+  ASSERT_EQ(sim_->windows()->list().size(), 1u);
+  EXPECT_EQ(sim_->windows()->list()[0].name, "leds");
+  EXPECT_EQ(sim_->fpga_state().design_name, "known");
+  sim_->write(0xA0050000, 4, 0xFF);
+  EXPECT_EQ(sim_->read(0xA0050000, 4), 0xFu);      // 4 output pins
+  EXPECT_EQ(sim_->read(0xA0050000 + 4, 4), 0x0u);  // TRI of all outputs
+}
+
+TEST_F(CompatRemoteDeviceTest,
        FpgaManager_UnknownFirmwareOrBadFlags_AreRefused) {
   EXPECT_EQ(write_file("/sys/class/fpga_manager/fpga0/firmware", {"nope.bin"})
                 .error_code(),

@@ -1,6 +1,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -98,6 +99,28 @@ class LinkTest : public ::testing::Test {
 
   DeviceService service_{make_test_sim()};
 };
+
+TEST_F(LinkTest, Echo_OpenServer_Ok) {
+  grpc::ServerContext context;
+  v1::EchoRequest request;
+  v1::EchoResponse response;
+  EXPECT_TRUE(service_.Echo(&context, &request, &response).ok());
+}
+
+TEST(DeviceServiceTests, Echo_WithoutCredentials_Unauthenticated) {
+  AuthorizerSettings settings;
+  settings.tokens = parse_tokens("reader r " + std::string(64, '0') + "\n");
+  DeviceService service(make_test_sim(), false,
+                        std::make_shared<const Authorizer>(settings));
+  grpc::ServerContext context;
+  v1::EchoRequest request;
+  v1::EchoResponse response;
+  const grpc::Status status = service.Echo(&context, &request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(status.error_message(),
+            "this server needs credentials: a client certificate signed by "
+            "its client CA, or an 'authorization: Bearer TOKEN' header");
+}
 
 TEST_F(LinkTest, SinkBytes_Stream_CountsEveryByte) {
   std::vector<v1::SinkBytesRequest> messages(3);

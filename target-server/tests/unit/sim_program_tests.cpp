@@ -5,8 +5,10 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "backends/sim_axi_dma.h"
@@ -56,6 +58,77 @@ TEST(SimProgramTest, Program_AxiGpioInMap_BehavesLikeAxiGpio) {
   EXPECT_EQ(sim->read(kGpioBase + kGpioData, 4), 0xA5u);
   // Channel 2 is absent on this single-channel IP.
   EXPECT_EQ(sim->read(kGpioBase + kGpio2Tri, 4), 0u);
+}
+
+DesignWindow gpio_window(std::map<std::string, std::string> parameters) {
+  return DesignWindow{"leds", kGpioBase, 0x10000, "xilinx.com:ip:axi_gpio:2.0",
+                      std::move(parameters)};
+}
+
+TEST(SimProgramTest, Program_AllOutputsGpio_KeepsWritesAndTriReadsZero) {
+  auto sim = make_test_sim();
+  ProgramRequest request;
+  request.windows = {gpio_window({{"C_GPIO_WIDTH", "4"},
+                                  {"C_ALL_OUTPUTS", "1"},
+                                  {"C_DOUT_DEFAULT", "0x00000005"}})};
+  sim->program(request);
+  EXPECT_EQ(sim->read(kGpioBase + kGpioData, 4), 0x5u);
+  sim->write(kGpioBase + kGpioData, 4, 0xFA);
+  sim->write(kGpioBase + kGpioTri, 4, 0xF);
+  EXPECT_EQ(sim->read(kGpioBase + kGpioData, 4), 0xAu);
+  EXPECT_EQ(sim->read(kGpioBase + kGpioTri, 4), 0x0u);
+}
+
+TEST(SimProgramTest, Program_DualGpio_Channel2FromItsParameters) {
+  auto sim = make_test_sim();
+  ProgramRequest request;
+  request.windows = {gpio_window({{"C_IS_DUAL", "1"},
+                                  {"C_GPIO_WIDTH", "2"},
+                                  {"C_ALL_INPUTS", "1"},
+                                  {"C_GPIO2_WIDTH", "8"},
+                                  {"C_TRI_DEFAULT_2", "0x0000000F"}})};
+  sim->program(request);
+  sim->set_simulated_axi_gpio_input("leds", 1, 0xFF);
+  sim->set_simulated_axi_gpio_input("leds", 2, 0xFF);
+  sim->write(kGpioBase + kGpio2Data, 4, 0x00);
+  EXPECT_EQ(sim->read(kGpioBase + kGpioData, 4), 0x3u);
+  EXPECT_EQ(sim->read(kGpioBase + kGpio2Tri, 4), 0xFu);
+  // Pins 0-3 of channel 2 are inputs (driven high), 4-7 outputs (0).
+  EXPECT_EQ(sim->read(kGpioBase + kGpio2Data, 4), 0xFu);
+}
+
+TEST(SimProgramTest, Program_BadGpioParameter_InvalidArgumentNamingIt) {
+  auto sim = make_test_sim();
+  ProgramRequest request;
+  request.windows = {gpio_window({{"C_GPIO_WIDTH", "-1"}})};
+  EXPECT_EQ(expect_status(grpc::StatusCode::INVALID_ARGUMENT,
+                          [&] { sim->program(request); }),
+            "design window 'leds': parameter C_GPIO_WIDTH = '-1' is not a "
+            "32-bit number");
+  request.windows = {gpio_window({{"C_GPIO_WIDTH", "0"}})};
+  EXPECT_EQ(expect_status(grpc::StatusCode::INVALID_ARGUMENT,
+                          [&] { sim->program(request); }),
+            "design window 'leds': axi_gpio channel1 width 0 must be 1 to 32 "
+            "pins");
+  std::map<std::string, std::string> many;
+  for (int i = 0; i <= 64; ++i) many["C_" + std::to_string(i)] = "0";
+  request.windows = {gpio_window(many)};
+  EXPECT_THAT(expect_status(grpc::StatusCode::INVALID_ARGUMENT,
+                            [&] { sim->program(request); }),
+              HasSubstr("has 65 parameters, more than the limit of 64"));
+  EXPECT_EQ(sim->read(kRegsBase, 4), 0x4u);  // the old design stays
+}
+
+TEST(SimProgramTest, Program_DmaLengthWidth_FromItsParameter) {
+  auto sim = make_test_sim_with_pool();
+  ProgramRequest request;
+  request.windows = {{"axi_dma_0", 0xA0040000, 0x10000,
+                      "xilinx.com:ip:axi_dma:7.1",
+                      {{"c_sg_length_width", "8"}}}};
+  sim->program(request);
+  sim->write(0xA0040000 + kDmaControl, 4, kDmaRunStop);
+  sim->write(0xA0040000 + kDmaLength, 4, 256);  // above 2^8 - 1
+  EXPECT_EQ(sim->read(0xA0040000 + kDmaStatus, 4) & kDmaIntErr, kDmaIntErr);
 }
 
 TEST(SimProgramTest, Program_AxiDmaInMap_ResetsLikeAxiDma) {

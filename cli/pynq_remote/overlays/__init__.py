@@ -1,0 +1,1 @@
+"""PYNQ's ``pynq.overlays`` path: board overlays (``base.BaseOverlay``)."""
