@@ -10,7 +10,13 @@ client loops over a fixed mix of calls: MMIO read, block read, batch
 sync_from_device, compared byte for byte) and a bitstream upload of fresh
 random content (the server's cache evicts). Prints operations, errors,
 p50/p99 latency per kind and overall, and the server's RSS before and after.
+
+With --attacks, runs instead each attack of bench/attacks.py (issue #20)
+against a server with an operator and a reader token, and prints the
+operator's MMIO read p50/p99 and the server's RSS and descriptors before,
+during and after each one.
 Usage: bench/load.py [--clients 32] [--seconds 10] [--warmup 3] [--processes 4] [--json]
+       bench/load.py --attacks [--json]
 """
 
 import argparse
@@ -20,14 +26,19 @@ import random
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import traceback
+from pathlib import Path
 
 import numpy as np
 
+import attacks
 import pynq_remote
+from pynq_remote.connection.credentials import Credentials
 from pynq_remote.design.deploy import upload
+from pynq_remote.security.pki import new_token
 from pynq_remote.tools.server import LocalServer
 
 BRAM = 0xA0100000          # sim-board.textproto: axi_bram_ctrl_0, 64 KiB
@@ -238,6 +249,72 @@ def print_report(figures):
               f"({(after - before) / before:+.1%})")
 
 
+# The attacks --attacks runs: name, and how to start it given the server's
+# address and the reader's token.
+ATTACKS = (
+    ("1100 idle sockets from 8 addresses",
+     lambda address, reader: attacks.idle_sockets(address, 1100, sources=8)),
+    ("200 reflection streams, no credentials",
+     lambda address, reader: attacks.reflection_streams(address, 200)),
+    ("200 health watches, no credentials",
+     lambda address, reader: attacks.health_watches(address, 200)),
+    ("16 busy polls of a reader (interval 0)",
+     lambda address, reader: attacks.busy_polls(address, reader, 16)),
+    ("a reader's session flood",
+     lambda address, reader: attacks.session_flood(address, reader)),
+)
+# Seconds after an attack before the "after" figures: the server's self
+# check trims freed memory every 5 s.
+SETTLE_S = 6
+
+
+def measure(operator, pid):
+    return {**attacks.operator_latency(operator), **attacks.server_stats(pid)}
+
+
+def run_attacks():
+    """Each attack of ATTACKS, then a burst of 500 connections; returns the
+    figures before, during and after each."""
+    operator_token, operator_line = new_token("olga", "operator")
+    reader_token, reader_line = new_token("rita", "reader")
+    with tempfile.TemporaryDirectory() as folder:
+        tokens = Path(folder) / "tokens"
+        tokens.write_text(f"{operator_line}\n{reader_line}\n")
+        with LocalServer(extra_args=["--tokens", str(tokens)]) as server:
+            pid = server.process.pid
+            operator = pynq_remote.connect(server.address,
+                                           credentials=Credentials(token=operator_token))
+            figures = []
+            for name, start in ATTACKS:
+                before = measure(operator, pid)
+                with start(server.address, reader_token) as result:
+                    time.sleep(1)
+                    during = measure(operator, pid)
+                time.sleep(SETTLE_S)
+                figures.append({"attack": name, "result": result, "before": before,
+                                "during": during, "after": measure(operator, pid)})
+            before = measure(operator, pid)
+            result = attacks.connection_burst(server.address, 500)
+            during = measure(operator, pid)
+            time.sleep(SETTLE_S)
+            figures.append({"attack": "500 connections, 50 at once", "result": result,
+                            "before": before, "during": during,
+                            "after": measure(operator, pid)})
+            operator.close()
+    return figures
+
+
+def print_attacks(figures):
+    print(f"{'attack':<40} {'when':<7} {'p50 ms':>7} {'p99 ms':>7} {'RSS MiB':>8} {'fds':>5}")
+    for attack in figures:
+        for when in ("before", "during", "after"):
+            f = attack[when]
+            print(f"{attack['attack'] if when == 'before' else '':<40} {when:<7} "
+                  f"{f['p50_ms']:>7.2f} {f['p99_ms']:>7.2f} "
+                  f"{f['rss_bytes'] / 2**20:>8.1f} {f['descriptors']:>5}")
+        print(f"{'':<40} result  {json.dumps(attack['result'])}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=32)
@@ -248,8 +325,17 @@ def main():
     parser.add_argument("--device", help="load this server instead of a local sim "
                                          "(its RSS is then not measured)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--attacks", action="store_true",
+                        help="run the attacks of bench/attacks.py instead of the load")
     parser.add_argument("--worker", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.attacks:
+        figures = run_attacks()
+        if args.json:
+            print(json.dumps(figures))
+        else:
+            print_attacks(figures)
+        return
     if args.worker:
         address, first, count, lease = args.worker
         try:

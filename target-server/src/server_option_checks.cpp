@@ -1,6 +1,11 @@
 // Checks across options, and the defaults that depend on other options.
 #include "server_option_checks.h"
 
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <string>
 
 #include "core/limits.h"
@@ -61,6 +66,20 @@ void apply_announce_default(ServerOptions* options) {
   }
 }
 
+bool is_loopback_address(const sockaddr& address) {
+  if (address.sa_family == AF_INET) {
+    const auto& v4 = reinterpret_cast<const sockaddr_in&>(address);
+    return (ntohl(v4.sin_addr.s_addr) >> 24) == 127;
+  }
+  if (address.sa_family == AF_INET6) {
+    const auto& v6 = reinterpret_cast<const sockaddr_in6&>(address);
+    return IN6_IS_ADDR_LOOPBACK(&v6.sin6_addr) ||
+           (IN6_IS_ADDR_V4MAPPED(&v6.sin6_addr) &&
+            v6.sin6_addr.s6_addr[12] == 127);
+  }
+  return false;
+}
+
 }  // namespace
 
 void apply_defaults(ServerOptions* options) {
@@ -102,8 +121,23 @@ void apply_defaults(ServerOptions* options) {
 
 
 bool is_loopback_listen(const std::string& listen) {
-  const std::string host = listen.substr(0, listen.rfind(':'));
-  return host == "localhost" || host == "[::1]" || host.rfind("127.", 0) == 0;
+  std::string host = listen.substr(0, listen.rfind(':'));
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  if (host.empty()) return false;
+  // A literal address is judged as it is; a name ("localhost" among them)
+  // by every address it resolves to, since that is what gRPC binds.
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (::getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0) return false;
+  bool loopback = true;
+  for (const addrinfo* entry = found; entry != nullptr; entry = entry->ai_next) {
+    loopback = loopback && is_loopback_address(*entry->ai_addr);
+  }
+  ::freeaddrinfo(found);
+  return loopback;
 }
 
 }  // namespace pynq_remote

@@ -32,7 +32,8 @@ Options:
   --session-memory-limit BYTES
                        largest total of buffers one session may hold
                        (decimal or 0x hex; 0: the whole pool); replaces
-                       the config's buffer_pool.session_limit_bytes
+                       the config's buffer_pool.session_limit_bytes;
+                       without either, half the pool
   --cache-dir PATH     folder of the bitstream cache (default linux:
                        /var/cache/pynq-remote/bitstreams; sim: a new
                        temporary folder removed at exit)

@@ -62,7 +62,7 @@ def server(ctx, hosts, out):
     ca = pki_lib.CertificateAuthority()
     out = Path(out)
     identity = ca.issue(hosts[0], "", "server", usage="server", hosts=hosts, out=out)
-    (out / "client-ca.pem").write_bytes(ca.ca_pem())
+    pki_lib.write_private(out / "client-ca.pem", ca.ca_pem())
     result = {"hosts": list(hosts), "out": str(out), "fingerprint": identity.fingerprint}
     ctx.show(result, lambda console: console.print(
         f"server.pem, server.key and client-ca.pem for {', '.join(hosts)} in {out}"))

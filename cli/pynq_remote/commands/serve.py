@@ -21,7 +21,14 @@ from ..tools.server import server_command
 @click.option("--credentials-dir", type=click.Path(file_okay=False),
               help="Serve mutual TLS from this folder; pairs while it is empty.")
 @click.option("--tokens", type=click.Path(exists=True, dir_okay=False),
-              help="Accept the bearer tokens of this file (pynq-remote pki token).")
+              help="Accept the bearer tokens of this file (pynq-remote pki token); off "
+              "loopback with --tls-cert and --tls-key.")
+@click.option("--tls-cert", type=click.Path(exists=True, dir_okay=False),
+              help="Serve TLS with this certificate (PEM); goes with --tls-key.")
+@click.option("--tls-key", type=click.Path(exists=True, dir_okay=False),
+              help="The private key of --tls-cert (PEM, mode 0600).")
+@click.option("--client-ca", type=click.Path(exists=True, dir_okay=False),
+              help="Accept client certificates signed by this CA (PEM); needs --tls-cert.")
 @click.option("--insecure", is_flag=True,
               help="Serve a non-loopback --listen without credentials.")
 @click.option("--pynq-remote-compat", "compat", type=click.Choice(["on", "off", "only"]),
@@ -32,8 +39,8 @@ from ..tools.server import server_command
               "network --listen; see docs/discovery.md).")
 @click.option("--mdns-name", metavar="NAME",
               help="The name to announce (default BOARD@HOST); implies --announce.")
-def serve(sim, listen, config, log_level, credentials_dir, tokens, insecure, compat,
-          announce, mdns_name):
+def serve(sim, listen, config, log_level, credentials_dir, tokens, tls_cert, tls_key,
+          client_ca, insecure, compat, announce, mdns_name):
     """Run pynq-remote-server with the simulated board until interrupted.
 
     The server prints `pynq-remote-server listening on HOST:PORT` when it is
@@ -41,8 +48,9 @@ def serve(sim, listen, config, log_level, credentials_dir, tokens, insecure, com
     Installed from a wheel, the first run builds the server from the sources
     the wheel carries into ~/.cache/pynq-remote/server/ (a few minutes; it
     names any Debian package the build needs that is missing).
-    Like a board, it refuses a non-loopback --listen without credentials
-    (--credentials-dir, --tokens) unless given --insecure.
+    Like a board, it refuses a non-loopback --listen without TLS and a way
+    to authenticate callers (--credentials-dir, or --tls-cert and --tls-key
+    with --tokens and/or --client-ca) unless given --insecure.
     """
     if not sim:
         raise PynqRemoteUserError("pass --sim: the host serves only the simulated "
@@ -50,8 +58,10 @@ def serve(sim, listen, config, log_level, credentials_dir, tokens, insecure, com
     extra_args = ["--insecure"] if insecure else []
     if credentials_dir:
         extra_args += ["--credentials-dir", credentials_dir]
-    if tokens:
-        extra_args += ["--tokens", tokens]
+    for option, value in (("--tokens", tokens), ("--tls-cert", tls_cert),
+                          ("--tls-key", tls_key), ("--client-ca", client_ca)):
+        if value:
+            extra_args += [option, value]
     if compat:
         extra_args += ["--pynq-remote-compat", compat]
     if announce:

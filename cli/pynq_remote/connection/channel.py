@@ -5,9 +5,11 @@ pynq_remote talks to a device the same way.
 """
 
 import collections
+import ipaddress
 
 import grpc
 
+from ..errors import PynqRemoteUserError
 from .credentials import credentials_for
 
 MAX_MESSAGE_BYTES = 16 * 1024 * 1024
@@ -67,6 +69,8 @@ def open_channel(address, credentials=None):
     """
     if credentials is None:
         credentials = credentials_for(address)
+    if credentials.token and not credentials.tls:
+        _check_plain_text_token(address)
     if credentials.tls:
         ssl = grpc.ssl_channel_credentials(credentials.ca, credentials.key, credentials.cert)
         options = list(_OPTIONS)
@@ -78,3 +82,24 @@ def open_channel(address, credentials=None):
     if credentials.token:
         channel = grpc.intercept_channel(channel, _BearerToken(credentials.token))
     return channel
+
+
+def is_literal_loopback(host):
+    """Whether ``host`` (brackets allowed) is a loopback IP address as written:
+    a name, even ``localhost``, may resolve elsewhere."""
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_plain_text_token(address):
+    """A bearer token over plain text is a reusable credential handed to
+    whoever answers at ``address``: only a literal loopback address gets one."""
+    host = address.rpartition(":")[0]
+    if not is_literal_loopback(host):
+        raise PynqRemoteUserError(
+            f"refusing to send a bearer token to {address} without TLS: anyone "
+            f"who answers at that address could reuse it. Set 'tls: true' for "
+            f"this device in the config (or PYNQ_REMOTE_TLS=1), or run "
+            f"'pynq-remote pair {address}'")

@@ -68,8 +68,27 @@ def load_config(path=None):
 
 def save_config(config, path=None):
     path = Path(path) if path else config_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(yaml.safe_dump(config, sort_keys=False))
+    make_private_dir(path.parent)
+    write_private(path, yaml.safe_dump(config, sort_keys=False).encode())
+
+
+def make_private_dir(path):
+    """Makes the folder ``path`` (and its parents) and leaves it open to its
+    owner only: it holds keys, tokens or the config that points at them."""
+    path = Path(path)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.chmod(0o700)
+
+
+def write_private(path, data):
+    """Writes ``data`` readable by the owner only, never widening an existing
+    file; a missing folder is made open to the owner only."""
+    path = Path(path)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        os.fchmod(file.fileno(), 0o600)
+        file.write(data)
 
 
 def read_file(path, what):

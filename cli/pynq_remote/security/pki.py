@@ -21,7 +21,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from ..connection.credentials import config_dir, load_config, save_config
+from ..connection.credentials import (config_dir, load_config, make_private_dir,
+                                      save_config, write_private)
 from ..errors import PynqRemoteUserError
 
 ROLES = ("operator", "reader")
@@ -45,16 +46,6 @@ class Identity:
 
     def as_dict(self):
         return dataclasses.asdict(self)
-
-
-def write_private(path, data):
-    """Writes ``data`` readable by the owner only, never widening an existing file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "wb") as file:
-        os.fchmod(file.fileno(), 0o600)
-        file.write(data)
 
 
 def _key_pem(key):
@@ -105,8 +96,9 @@ class CertificateAuthority:
                 .add_extension(x509.KeyUsage(False, False, False, False, False, True, True,
                                              False, False), critical=True)
                 .sign(key, hashes.SHA256()))
+        make_private_dir(self.directory)
         write_private(self.key_path, _key_pem(key))
-        self.cert_path.write_bytes(cert_pem(cert))
+        write_private(self.cert_path, cert_pem(cert))
 
     def load(self):
         if not self.exists():
@@ -142,10 +134,10 @@ class CertificateAuthority:
         unit = role if usage == "client" else None
         cert = self.sign(_name(name, unit), key.public_key(), usage, hosts)
         out = Path(out) if out else self.directory
-        out.mkdir(parents=True, exist_ok=True)
+        make_private_dir(out)
         cert_path, key_path = out / f"{stem}.pem", out / f"{stem}.key"
         write_private(key_path, _key_pem(key))
-        cert_path.write_bytes(cert_pem(cert))
+        write_private(cert_path, cert_pem(cert))
         return Identity(name, role, str(cert_path), str(key_path), fingerprint(cert))
 
 

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "core/limits.h"
 #include "core/log.h"
 #include "core/sha256.h"
 
@@ -216,6 +217,45 @@ void Authorizer::throttle(const Caller& caller) const {
                           " calls per second; slow down");
   }
   bucket->second.tokens -= 1;
+}
+
+std::unique_ptr<Authorizer::LongCall> Authorizer::begin_long_call(
+    const Caller& caller, const char* method) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  int& of_caller = long_calls_of_caller_[caller.identity];
+  if (of_caller >= kMaxLongCallsPerCaller || long_calls_ >= kMaxLongCalls) {
+    const bool caller_full = of_caller >= kMaxLongCallsPerCaller;
+    if (of_caller == 0) long_calls_of_caller_.erase(caller.identity);
+    throw StatusError(
+        grpc::StatusCode::RESOURCE_EXHAUSTED,
+        std::string(method) + ": " +
+            (caller_full
+                 ? "'" + caller.identity + "' already has " +
+                       std::to_string(kMaxLongCallsPerCaller) +
+                       " polls, streams or watches open, the limit per "
+                       "caller; end one first"
+                 : "the server has " + std::to_string(kMaxLongCalls) +
+                       " polls, streams or watches open, its limit; try "
+                       "again later"));
+  }
+  ++of_caller;
+  ++long_calls_;
+  return std::make_unique<LongCall>(this, caller.identity);
+}
+
+Authorizer::LongCall::~LongCall() {
+  std::lock_guard<std::mutex> lock(authorizer_->mutex_);
+  const auto found = authorizer_->long_calls_of_caller_.find(identity_);
+  if (found != authorizer_->long_calls_of_caller_.end() &&
+      --found->second <= 0) {
+    authorizer_->long_calls_of_caller_.erase(found);
+  }
+  --authorizer_->long_calls_;
+}
+
+int Authorizer::long_calls() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return long_calls_;
 }
 
 void Authorizer::warn_new_connection(const std::string& peer) const {

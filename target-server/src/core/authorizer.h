@@ -76,6 +76,30 @@ class Authorizer {
   Caller require(const grpc::ServerContextBase& context, Role role,
                  const char* method) const;
 
+  // A call that may last (a poll, a stream, an upload, a watch) holds one
+  // of these while it runs.
+  class LongCall {
+   public:
+    LongCall(const Authorizer* authorizer, std::string identity)
+        : authorizer_(authorizer), identity_(std::move(identity)) {}
+    ~LongCall();
+    LongCall(const LongCall&) = delete;
+    LongCall& operator=(const LongCall&) = delete;
+
+   private:
+    const Authorizer* authorizer_;
+    std::string identity_;
+  };
+
+  // A place for `caller`'s call `method` that may last: RESOURCE_EXHAUSTED
+  // when the caller has kMaxLongCallsPerCaller open or the server
+  // kMaxLongCalls, which keeps threads free for everyone's short calls.
+  std::unique_ptr<LongCall> begin_long_call(const Caller& caller,
+                                            const char* method) const;
+
+  // Long calls open now, for tests.
+  int long_calls() const;
+
  private:
   Caller identify(const grpc::ServerContextBase& context) const;
   bool from_token(const grpc::ServerContextBase& context, Caller* caller) const;
@@ -92,6 +116,8 @@ class Authorizer {
   AuthorizerSettings settings_;
   mutable std::mutex mutex_;
   mutable std::map<std::string, Bucket> buckets_;
+  mutable std::map<std::string, int> long_calls_of_caller_;
+  mutable int long_calls_ = 0;
   mutable std::set<std::string> peers_warned_;
   // Certificate PEM -> caller, so each certificate is parsed once.
   mutable std::map<std::string, Caller> certificate_callers_;
@@ -104,6 +130,20 @@ grpc::Status run_authorized(const Authorizer& authorizer, Role role,
                             grpc::ServerContextBase* context, Body&& body) {
   return run_rpc(method, context, [&] {
     authorizer.require(*context, role, method);
+    std::forward<Body>(body)();
+  });
+}
+
+// run_authorized() for a call that may last: the caller also needs a place
+// among the long calls (Authorizer::begin_long_call) while `body` runs.
+template <typename Body>
+grpc::Status run_long_authorized(const Authorizer& authorizer, Role role,
+                                 const char* method,
+                                 grpc::ServerContextBase* context,
+                                 Body&& body) {
+  return run_rpc(method, context, [&] {
+    const Caller caller = authorizer.require(*context, role, method);
+    const auto place = authorizer.begin_long_call(caller, method);
     std::forward<Body>(body)();
   });
 }

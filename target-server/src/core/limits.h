@@ -49,6 +49,31 @@ constexpr uint64_t kMaxDesignParameterValueBytes = 256;
 constexpr int kMaxConcurrentStreams = 64;
 constexpr int kMaxServerThreads = 128;
 
+// A hostile network's share. A connection that has not finished its TLS
+// and HTTP/2 handshake by this time is closed, and one without calls for
+// kMaxConnectionIdle.
+constexpr int kHandshakeTimeoutMs = 10000;
+constexpr int kMaxConnectionIdleMs = 5 * 60 * 1000;
+// Connections open at once, from one peer address and in all; the excess
+// is closed as soon as it is accepted. The total also stays below the open
+// file limit minus kReservedDescriptors (cache files, the self check).
+constexpr int kMaxConnectionsPerPeer = 64;
+constexpr int kMaxConnections = 1024;
+constexpr int kReservedDescriptors = 64;
+// Calls that may last (polls, streams, uploads, interrupt watches) open
+// at once per caller and in all: the rest of the threads stay free for
+// short calls, an operator's among them.
+constexpr int kMaxLongCallsPerCaller = 8;
+constexpr int kMaxLongCalls = kMaxServerThreads / 2;
+// Sessions open at once per caller and in all.
+constexpr int kMaxSessionsPerCaller = 64;
+constexpr int kMaxSessions = 1024;
+// Shortest wait between two reads of a poll: a poll without one spins a CPU.
+constexpr uint64_t kMinPollIntervalUs = 100;
+// A session may hold this share of the buffer memory when neither the
+// config nor --session-memory-limit says otherwise.
+constexpr uint64_t kDefaultSessionShareDivisor = 2;
+
 }  // namespace pynq_remote
 
 #endif  // PYNQ_REMOTE_CORE_LIMITS_H_

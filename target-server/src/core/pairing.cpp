@@ -31,12 +31,11 @@ std::string random_digits(int count) {
 }
 
 // Writes `text` to `path` through a temporary file and a rename, readable
-// by the owner only when `secret`.
-void write_file(const std::string& path, const std::string& text,
-                bool secret) {
+// by the owner only.
+void write_file(const std::string& path, const std::string& text) {
   const std::string temporary = path + ".tmp";
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                        secret ? 0600 : 0644);
+  const int fd =
+      ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0 || ::write(fd, text.data(), text.size()) !=
                     static_cast<ssize_t>(text.size()) ||
       ::fsync(fd) != 0 || ::close(fd) != 0 ||
@@ -119,10 +118,13 @@ void Pairing::complete(const std::string& code,
   }
   std::error_code error;
   std::filesystem::create_directories(folder_, error);
+  // The folder holds the board's key: its owner's only.
+  std::filesystem::permissions(folder_, std::filesystem::perms::owner_all,
+                               error);
   const CredentialFiles files = credential_files(folder_);
-  write_file(files.server_key, board_key_->private_pem(), true);
-  write_file(files.server_certificate, certificate_pem, false);
-  write_file(files.client_ca, client_ca_pem, false);
+  write_file(files.server_key, board_key_->private_pem());
+  write_file(files.server_certificate, certificate_pem);
+  write_file(files.client_ca, client_ca_pem);
   completed_ = true;
   log_info("paired: credentials written to " + folder_);
 }

@@ -76,10 +76,13 @@ void SessionRepository::add_cleanup(Cleanup cleanup) {
 }
 
 SessionInfo SessionRepository::open(const std::string& client_name,
-                                    std::chrono::milliseconds requested_lease) {
+                                    std::chrono::milliseconds requested_lease,
+                                    const std::string& owner) {
   SessionInfo info;
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    check_session_limits_locked(owner);
+    info.owner = owner;
     info.id = new_id_locked();
     info.client_name = printable(client_name, kMaxClientNameBytes);
     info.lease = granted_lease(requested_lease);
@@ -146,6 +149,28 @@ SessionRepository::Session& SessionRepository::find_locked(
     throw no_session(id);
   }
   return found->second;
+}
+
+void SessionRepository::check_session_limits_locked(
+    const std::string& owner) const {
+  if (sessions_.size() >= static_cast<size_t>(kMaxSessions)) {
+    throw StatusError(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                      "the server has " + std::to_string(kMaxSessions) +
+                          " sessions open, its limit; try again when some "
+                          "have closed or expired");
+  }
+  if (owner.empty()) return;
+  int of_owner = 0;
+  for (const auto& entry : sessions_) {
+    if (entry.second.info.owner == owner) ++of_owner;
+  }
+  if (of_owner >= kMaxSessionsPerCaller) {
+    throw StatusError(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                      "'" + owner + "' already has " +
+                          std::to_string(kMaxSessionsPerCaller) +
+                          " sessions open, the limit per caller; close one "
+                          "first");
+  }
 }
 
 std::string SessionRepository::new_id_locked() {

@@ -21,6 +21,8 @@ struct SessionInfo {
   std::string id;           // 32 lowercase hex digits
   std::string client_name;  // printable, at most kMaxClientNameBytes
   std::chrono::milliseconds lease{0};
+  // Who opened it (the authorizer's identity); "" when nobody said.
+  std::string owner;
 };
 
 constexpr size_t kMaxClientNameBytes = 200;
@@ -54,9 +56,12 @@ class SessionRepository {
 
   // A new session. A `requested_lease` of 0 takes kDefaultLease; others are
   // clamped to [kMinLease, kMaxLease]. Control characters in `client_name`
-  // become '?' and it is cut to kMaxClientNameBytes.
+  // become '?' and it is cut to kMaxClientNameBytes. RESOURCE_EXHAUSTED
+  // when `owner` holds kMaxSessionsPerCaller sessions or the server
+  // kMaxSessions.
   SessionInfo open(const std::string& client_name,
-                   std::chrono::milliseconds requested_lease);
+                   std::chrono::milliseconds requested_lease,
+                   const std::string& owner = "");
 
   // Moves the expiry of `id` to now + its lease and returns the lease.
   // NOT_FOUND for ids that are unknown, closed or expired (as all below).
@@ -90,6 +95,8 @@ class SessionRepository {
 
   // The open session `id`, or NOT_FOUND. Call with mutex_ held.
   Session& find_locked(const std::string& id);
+  // RESOURCE_EXHAUSTED when `owner` may open no more sessions.
+  void check_session_limits_locked(const std::string& owner) const;
   std::string new_id_locked();
   // Removes and returns every session whose lease ran out by `now`.
   std::vector<SessionInfo> take_expired_locked(Clock::time_point now);

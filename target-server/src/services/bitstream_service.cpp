@@ -67,7 +67,7 @@ grpc::Status BitstreamService::upload_bitstream(
     grpc::ServerContext* context,
     grpc::ServerReaderInterface<v1::UploadBitstreamRequest>* reader,
     v1::UploadBitstreamResponse* response) {
-  return run_authorized(*authorizer_, Role::kOperator, "UploadBitstream", context, [&] {
+  return run_long_authorized(*authorizer_, Role::kOperator, "UploadBitstream", context, [&] {
     v1::UploadBitstreamRequest message;
     if (!reader->Read(&message)) {
       if (context->IsCancelled()) throw cancelled();

@@ -121,7 +121,7 @@ grpc::Status BufferService::write_buffer(
     grpc::ServerContext* context,
     grpc::ServerReaderInterface<v1::WriteBufferRequest>* reader,
     v1::WriteBufferResponse* response) {
-  return run_authorized(*authorizer_, Role::kOperator, "WriteBuffer", context, [&] {
+  return run_long_authorized(*authorizer_, Role::kOperator, "WriteBuffer", context, [&] {
     const uint64_t written = write_stream(reader);
     if (context->IsCancelled()) throw cancelled();
     response->set_bytes_written(written);
@@ -131,7 +131,7 @@ grpc::Status BufferService::write_buffer(
 grpc::Status BufferService::read_buffer(
     grpc::ServerContext* context, const v1::ReadBufferRequest* request,
     grpc::ServerWriterInterface<v1::ReadBufferResponse>* writer) {
-  return run_authorized(*authorizer_, Role::kReader, "ReadBuffer", context, [&] {
+  return run_long_authorized(*authorizer_, Role::kReader, "ReadBuffer", context, [&] {
     const BufferPin pin =
         session_buffer(request->session_id(), request->handle());
     const BufferInfo& buffer = pin.info();

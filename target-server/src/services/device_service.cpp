@@ -115,7 +115,7 @@ grpc::Status DeviceService::sink_bytes(
     grpc::ServerContext* context,
     grpc::ServerReaderInterface<v1::SinkBytesRequest>* reader,
     v1::SinkBytesResponse* response) {
-  return run_authorized(*authorizer_, Role::kReader, "SinkBytes", context, [&] {
+  return run_long_authorized(*authorizer_, Role::kReader, "SinkBytes", context, [&] {
     v1::SinkBytesRequest message;
     uint64_t received = 0;
     while (reader->Read(&message)) received += message.data().size();
@@ -127,7 +127,7 @@ grpc::Status DeviceService::sink_bytes(
 grpc::Status DeviceService::source_bytes(
     grpc::ServerContext* context, const v1::SourceBytesRequest* request,
     grpc::ServerWriterInterface<v1::SourceBytesResponse>* writer) {
-  return run_authorized(*authorizer_, Role::kReader, "SourceBytes", context, [&] {
+  return run_long_authorized(*authorizer_, Role::kReader, "SourceBytes", context, [&] {
     check_link_test_size(request->size());
     const uint64_t chunk_size = checked_chunk_size(request->chunk_size());
     // One message of zeros, sent again and again; only the last is cut.

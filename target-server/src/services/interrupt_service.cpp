@@ -47,7 +47,7 @@ InterruptService::InterruptService(std::shared_ptr<Backend> backend,
 grpc::Status InterruptService::watch_interrupts(
     grpc::ServerContext* context, const v1::WatchInterruptsRequest* request,
     grpc::ServerWriterInterface<v1::WatchInterruptsResponse>* writer) {
-  return run_authorized(*authorizer_, Role::kReader, "WatchInterrupts", context, [&] {
+  return run_long_authorized(*authorizer_, Role::kReader, "WatchInterrupts", context, [&] {
     const SessionInfo session = sessions_->find(request->session_id());
     const std::vector<uint32_t> lines(request->lines().begin(),
                                       request->lines().end());

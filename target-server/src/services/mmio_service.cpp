@@ -30,6 +30,13 @@ void check_block_limits(uint64_t count, unsigned width) {
   }
 }
 
+bool has_poll(const v1::BatchRequest& request) {
+  for (const v1::BatchStep& step : request.steps()) {
+    if (step.has_poll()) return true;
+  }
+  return false;
+}
+
 void check_poll(const v1::PollStep& poll, unsigned width) {
   check_value_fits(poll.mask(), width, "mask");
   check_value_fits(poll.expected(), width, "expected");
@@ -132,7 +139,7 @@ grpc::Status MmioService::WriteBlock(grpc::ServerContext* context,
 grpc::Status MmioService::Batch(grpc::ServerContext* context,
                                 const v1::BatchRequest* request,
                                 v1::BatchResponse* response) {
-  return run_authorized(*authorizer_, batch_role(*request), "Batch", context, [&] {
+  const auto body = [&] {
     const int count = request->steps_size();
     if (static_cast<uint64_t>(count) > kMaxBatchSteps) {
       throw StatusError(grpc::StatusCode::OUT_OF_RANGE,
@@ -148,7 +155,14 @@ grpc::Status MmioService::Batch(grpc::ServerContext* context,
       response->add_values(
           at_step(i, [&] { return run_step(context, request->steps(i)); }));
     }
-  });
+  };
+  // A batch that polls may last up to its timeout.
+  if (has_poll(*request)) {
+    return run_long_authorized(*authorizer_, batch_role(*request), "Batch",
+                               context, body);
+  }
+  return run_authorized(*authorizer_, batch_role(*request), "Batch", context,
+                        body);
 }
 
 void MmioService::validate_step(const v1::BatchStep& step) const {
@@ -222,7 +236,10 @@ uint64_t MmioService::poll(grpc::ServerContext* context,
   const unsigned width = width_bytes(step.width());
   const Clock::time_point deadline =
       Clock::now() + std::chrono::milliseconds(step.timeout_ms());
-  const std::chrono::microseconds interval(step.interval_us());
+  // Shorter intervals, 0 among them, are raised to the minimum: a poll
+  // that never pauses would spin a CPU that other callers need.
+  const std::chrono::microseconds interval(
+      std::max<uint64_t>(step.interval_us(), kMinPollIntervalUs));
   while (true) {
     const uint64_t value = backend_->read(step.address(), width);
     if ((value & step.mask()) == step.expected()) return value;
@@ -240,10 +257,8 @@ uint64_t MmioService::poll(grpc::ServerContext* context,
               to_hex(value) + ", waiting for (value & " + to_hex(step.mask()) +
               ") == " + to_hex(step.expected()));
     }
-    if (interval.count() > 0) {
-      std::this_thread::sleep_for(
-          std::min<Clock::duration>(interval, deadline - now));
-    }
+    std::this_thread::sleep_for(
+        std::min<Clock::duration>(interval, deadline - now));
   }
 }
 

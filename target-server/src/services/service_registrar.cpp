@@ -1,8 +1,10 @@
 #include "services/service_registrar.h"
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/generic/async_generic_service.h>
 #include <grpcpp/health_check_service_interface.h>
 
+#include <algorithm>
 #include <utility>
 
 #include "compat/buffer_adapter.h"
@@ -34,6 +36,30 @@ std::vector<std::string> extension_names() {
   }
   return names;
 }
+
+constexpr size_t kMaxMethodNameInMessage = 200;
+
+// Answers calls of methods no service has (reflection on a server that
+// does not offer it, say) with UNIMPLEMENTED through the callback API: the
+// synchronous server would hold a handler thread for each such stream until
+// its caller ends it.
+class UnknownMethods final : public grpc::CallbackGenericService {
+ public:
+  grpc::ServerGenericBidiReactor* CreateReactor(
+      grpc::GenericCallbackServerContext* context) override {
+    class Reactor final : public grpc::ServerGenericBidiReactor {
+     public:
+      explicit Reactor(const std::string& method) {
+        Finish(grpc::Status(
+            grpc::StatusCode::UNIMPLEMENTED,
+            "this server has no method " +
+                method.substr(0, kMaxMethodNameInMessage)));
+      }
+      void OnDone() override { delete this; }
+    };
+    return new Reactor(context->method());
+  }
+};
 
 class Services final : public ServiceRegistration {
  public:
@@ -118,6 +144,7 @@ class Services final : public ServiceRegistration {
   // The user's services built in with -DPYNQ_REMOTE_EXTENSIONS, in the
   // order of registered_extensions().
   std::vector<std::unique_ptr<grpc::Service>> extensions;
+  UnknownMethods unknown_methods;
   std::vector<std::string> names;
 
   void add(grpc::ServerBuilder& builder, grpc::Service* service,
@@ -138,6 +165,7 @@ std::unique_ptr<ServiceRegistration> register_all_services(
   builder.SetMaxSendMessageSize(static_cast<int>(kMaxMessageBytes));
 
   auto services = std::make_unique<Services>(std::move(backend), options);
+  builder.RegisterCallbackGenericService(&services->unknown_methods);
   if (options.v1) {
     services->add(builder, &services->device,
                   v1::DeviceService::service_full_name());
@@ -175,8 +203,27 @@ std::unique_ptr<ServiceRegistration> register_all_services(
   return services;
 }
 
-void enable_reflection() {
+// Takes gRPC's reflection plugin off a builder. Linking the reflection
+// library registers the plugin for every server built, so a server that
+// does not offer reflection must remove it.
+class WithoutReflection final : public grpc::ServerBuilderOption {
+ public:
+  void UpdateArguments(grpc::ChannelArguments* /*arguments*/) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>*
+                         plugins) override {
+    const std::string reflection =
+        grpc::reflection::ProtoServerReflectionPlugin().name();
+    plugins->erase(std::remove_if(plugins->begin(), plugins->end(),
+                                  [&](const auto& plugin) {
+                                    return plugin->name() == reflection;
+                                  }),
+                   plugins->end());
+  }
+};
+
+void set_reflection(grpc::ServerBuilder& builder, bool offered) {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  if (!offered) builder.SetOption(std::make_unique<WithoutReflection>());
 }
 
 void mark_serving(grpc::Server& server, const ServiceRegistration& services) {

@@ -61,11 +61,12 @@ std::unique_ptr<ServiceRegistration> register_all_services(
     grpc::ServerBuilder& builder, std::shared_ptr<Backend> backend,
     const ServiceOptions& options = {});
 
-// Turns on gRPC server reflection (grpc.reflection.v1alpha), which lists
-// the services and their message types, extensions included, to any
-// caller: like the health service it answers without credentials, and it
-// tells only the schema. Call before constructing the ServerBuilder.
-void enable_reflection();
+// Offers gRPC server reflection (grpc.reflection.v1alpha), which lists the
+// services and their message types, extensions included, to any caller,
+// or takes it off `builder`. Each reflection stream holds one of the
+// server's handler threads, so only servers open to their own machine
+// offer it. Call before builder.BuildAndStart().
+void set_reflection(grpc::ServerBuilder& builder, bool offered);
 
 // Reports every service of `services` as SERVING on the health service.
 void mark_serving(grpc::Server& server, const ServiceRegistration& services);

@@ -21,9 +21,14 @@ SessionService::SessionService(std::shared_ptr<SessionRepository> sessions,
 grpc::Status SessionService::OpenSession(grpc::ServerContext* context,
                                          const v1::OpenSessionRequest* request,
                                          v1::OpenSessionResponse* response) {
-  return run_authorized(*authorizer_, Role::kReader, "OpenSession", context, [&] {
+  return run_rpc("OpenSession", context, [&] {
+    const Caller caller =
+        authorizer_->require(*context, Role::kReader, "OpenSession");
+    // Callers of an open server are its own machine's, all operators: the
+    // cap per caller is for those who authenticated, readers among them.
     const SessionInfo session = sessions_->open(
-        request->client_name(), std::chrono::milliseconds(request->lease_ms()));
+        request->client_name(), std::chrono::milliseconds(request->lease_ms()),
+        authorizer_->is_open() ? std::string() : caller.identity);
     response->set_session_id(session.id);
     response->set_lease_ms(to_wire(session.lease));
   });
