@@ -139,11 +139,11 @@ def report(address, loads, calls, burst, shake):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=1000,
+    parser.add_argument("--count", type=int, default=500,
                         help="calls timed for each of (e), (r), (w), (s), (f)")
-    parser.add_argument("--rounds", type=int, default=30,
+    parser.add_argument("--rounds", type=int, default=15,
                         help="times each burst and the handshake are timed")
-    parser.add_argument("--words", default="1,2,4,16,64,256",
+    parser.add_argument("--words", default="1,2,4,16,64",
                         help="comma-separated burst lengths")
     parser.add_argument("--device", help="measure this (already running) emulated "
                                          "target instead of booting one")
