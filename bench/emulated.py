@@ -12,7 +12,8 @@ calls with a loop of reads against one batch with a poll step. Prints
 medians and ratios, then stops QEMU. The registers are the virtio-mmio
 transports of QEMU's virt machine (no device behind them: reads give the
 magic or zero, writes are ignored). Issue #21, point 6.
-Usage: bench/emulated.py [--count C] [--rounds R] [--words 1,2,4,...] [--device HOST:PORT]
+Usage: bench/emulated.py [--count C] [--warm-up W] [--rounds R] [--words 1,2,4,...]
+                         [--device HOST:PORT]
 """
 
 import argparse
@@ -45,7 +46,7 @@ def interleaved_medians(functions, rounds):
     return {name: statistics.median(times) for name, times in samples.items()}
 
 
-def per_call(device, window, count):
+def per_call(device, window, count, warm_up):
     """Medians of the single calls: (e), (r), (w), (s), (f)."""
     bare = benchmark.BareCalls(device.address)
     buf = pynq_remote.allocate(BUFFER_BYTES, "u1", device=device)
@@ -55,7 +56,7 @@ def per_call(device, window, count):
             "read": benchmark.sampler(window.read),
             "write": benchmark.sampler(lambda: window.write(START_OFFSET, 0)),
             "to_device": benchmark.sampler(buf.sync_to_device),
-            "from_device": benchmark.sampler(buf.sync_from_device)}, count)
+            "from_device": benchmark.sampler(buf.sync_from_device)}, count, warm_up)
     finally:
         buf.freebuffer()
         bare.close()
@@ -102,10 +103,10 @@ def handshake(window, rounds):
     return interleaved_medians({"singles": single_calls, "batch": batch.run}, rounds)
 
 
-def measure(address, count, rounds, word_counts):
+def measure(address, count, warm_up, rounds, word_counts):
     with pynq_remote.connect(address) as device:
         window = pynq_remote.MMIO(VIRTIO_MMIO, WINDOW_BYTES, device=device)
-        calls = per_call(device, window, count)
+        calls = per_call(device, window, count, warm_up)
         burst = {words: bursts(window, words, rounds) for words in word_counts}
         shake = handshake(window, rounds)
     return calls, burst, shake
@@ -141,6 +142,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=500,
                         help="calls timed for each of (e), (r), (w), (s), (f)")
+    parser.add_argument("--warm-up", type=int, default=benchmark.WARM_UP_CALLS,
+                        help="calls of each of (e) to (f) before the timed ones")
     parser.add_argument("--rounds", type=int, default=15,
                         help="times each burst and the handshake are timed")
     parser.add_argument("--words", default="1,2,4,16,64",
@@ -151,13 +154,14 @@ def main():
     word_counts = [int(words) for words in args.words.split(",")]
     loads = [os.getloadavg()[0]]
     if args.device:
-        figures = measure(args.device, args.count, args.rounds, word_counts)
+        figures = measure(args.device, args.count, args.warm_up, args.rounds, word_counts)
         address = args.device
     else:
         with tempfile.TemporaryDirectory(prefix="bench-emulated-") as folder:
             with emulate.boot(folder) as emulator:
                 address = emulator.address
-                figures = measure(address, args.count, args.rounds, word_counts)
+                figures = measure(address, args.count, args.warm_up, args.rounds,
+                                  word_counts)
     loads.append(os.getloadavg()[0])
     report(address, loads, *figures)
 

@@ -150,7 +150,8 @@ def test_figures(target, capsys):
 def test_emulated_bench_script_prints_its_figures_and_ratios(target):
     """bench/emulated.py against the target already booted (tiny counts)."""
     result = subprocess.run([sys.executable, BENCH / "emulated.py", "--device", target.address,
-                             "--count", "10", "--rounds", "2", "--words", "1,4"],
+                             "--count", "10", "--warm-up", "2", "--rounds", "2",
+                             "--words", "1,4"],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     out = result.stdout
