@@ -10,9 +10,12 @@ a missing tool fails them, loudly.
 """
 
 import json
+import re
 import statistics
 import subprocess
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -29,6 +32,7 @@ pytestmark = pytest.mark.emulate
 VIRTIO_MMIO = 0x0A000000
 VIRTIO_MAGIC = 0x74726976  # "virt"
 KERNEL_RELEASE = packages.KERNEL[0].removeprefix("linux-image-")
+BENCH = Path(__file__).resolve().parents[1] / "bench"
 
 
 def test_info_reports_aarch64_and_the_debian_kernel_release(target, capsys):
@@ -141,3 +145,22 @@ def test_figures(target, capsys):
     assert initrd_bytes < 32 * 2**20
     assert rss_kib < 64 * 1024
     assert mmio_ms < 500
+
+
+def test_emulated_bench_script_prints_its_figures_and_ratios(target):
+    """bench/emulated.py against the target already booted (tiny counts)."""
+    result = subprocess.run([sys.executable, BENCH / "emulated.py", "--device", target.address,
+                             "--count", "10", "--warm-up", "2", "--rounds", "2",
+                             "--words", "1,4"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+
+    assert re.search(r"\(e\) empty RPC \(DeviceService.Echo\) +[\d.]+ ms +x +1\.00 of \(e\)",
+                     out)
+    assert re.search(r"\(r\) MMIO.read +[\d.]+ ms +x *[\d.]+ of \(e\)", out)
+    assert re.search(r"\(f\) 4096 B sync_from_device +[\d.]+ ms", out)
+    assert re.search(r"^ +4 +[\d.]+ +[\d.]+ +[\d.]+ +[\d.]+ +[\d.]+ +[\d.]+ +[\d.]+ +[\d.]+; "
+                     r"+[\d.]+ +[\d.]+$", out, re.MULTILINE)
+    assert re.search(r"handshake \(write, wait, read\): single calls [\d.]+ ms, one batch "
+                     r"with a poll [\d.]+ ms, ratio [\d.]+", out)

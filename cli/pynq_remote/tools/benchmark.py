@@ -122,13 +122,13 @@ def sampler(function):
     return lambda count: call_seconds(function, count)
 
 
-def interleaved_latency(samplers, count):
+def interleaved_latency(samplers, count, warm_up=WARM_UP_CALLS):
     """``{name: Latency}`` over ``count`` calls of each of ``samplers``
-    (``{name: samples(n)}``, see ``sampler``), after a warm-up, taken in
-    turns of ``INTERLEAVE_CALLS`` so that drift in the machine's load hits
-    all alike."""
+    (``{name: samples(n)}``, see ``sampler``), after ``warm_up`` calls of
+    each, taken in turns of ``INTERLEAVE_CALLS`` so that drift in the
+    machine's load hits all alike."""
     for samples in samplers.values():
-        samples(WARM_UP_CALLS)
+        samples(warm_up)
     taken = {name: [] for name in samplers}
     for start in range(0, count, INTERLEAVE_CALLS):
         block = min(INTERLEAVE_CALLS, count - start)
