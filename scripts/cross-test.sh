@@ -23,4 +23,12 @@ else
     "$top/scripts/cross-build-server.sh" "$arch"
 fi
 cmake --build "$build" -j"$(nproc)"
-ctest --test-dir "$build" --output-on-failure -j"$(nproc)" "$@"
+# Debian's qemu-arm (QEMU 7.2) cuts a 32-bit program's mmap offsets to 32
+# bits (a mapping at 0x400000000 of a file is made at offset 0; seen with
+# strace), which a kernel does not: the tests that map above 4 GiB
+# (*Above4GiB*) run on the host's builds and under qemu-aarch64 instead.
+excluded=()
+if [ "$arch" = armhf ]; then
+    excluded=(-E Above4GiB)
+fi
+ctest --test-dir "$build" --output-on-failure -j"$(nproc)" "${excluded[@]}" "$@"
