@@ -117,7 +117,8 @@ def test_read_elf_of_a_static_executable_has_no_interpreter_or_needed():
 
 @pytest.mark.parametrize("data, message", [
     (b"#!/bin/sh\n", "not an ELF file"),
-    (b"\x7fELF\x01\x01" + b"\0" * 60, "not a 64-bit little-endian ELF file"),
+    (b"\x7fELF\x03\x01" + b"\0" * 60, "not a little-endian ELF file"),
+    (b"\x7fELF\x02\x02" + b"\0" * 60, "not a little-endian ELF file"),
     (make_elf(needed=("libc.so.6",))[:80], "truncated"),
 ])
 def test_read_elf_rejects_what_it_cannot_read(data, message):
@@ -287,16 +288,17 @@ def test_build_reuses_the_cached_ramdisk_until_an_input_changes(parts, tmp_path,
     kernel.image = write(tmp_path / "vmlinuz", b"Image")
     monkeypatch.setattr(artifacts, "target_server", lambda cache, progress: server)
     monkeypatch.setattr(artifacts, "stripped", lambda path, cache: path)
-    monkeypatch.setattr(artifacts.packages, "busybox", lambda cache: busybox)
-    monkeypatch.setattr(artifacts.packages, "kernel", lambda cache: kernel)
+    monkeypatch.setattr(artifacts.packages, "busybox", lambda cache, arch: busybox)
+    monkeypatch.setattr(artifacts.packages, "kernel", lambda cache, modules: kernel)
     monkeypatch.setattr(artifacts.host, "require", lambda *a, **k: None)
     plan = ramdisk.plan
-    monkeypatch.setattr(artifacts.ramdisk, "plan", lambda *a: plan(*a, libs))
+    monkeypatch.setattr(artifacts.ramdisk, "plan",
+                        lambda *a, **k: plan(*a[:3], libs, **k))
     steps = []
     first = artifacts.build(tmp_path / "cache", steps.append)
     again = artifacts.build(tmp_path / "cache", steps.append)
-    assert steps == ["fetching the Debian arm64 kernel and busybox", "assembling the RAM-disk",
-                     "fetching the Debian arm64 kernel and busybox"]
+    assert steps == ["fetching Debian's arm64 busybox and the kernel", "assembling the RAM-disk",
+                     "fetching Debian's arm64 busybox and the kernel"]
     assert again == first and first.kernel_release == "6.1.0-50-arm64"
     write(server, make_elf(interpreter=str(tmp_path / "sysroot" / "ld-linux-aarch64.so.1"),
                            needed=("libc.so.6",)), 0o755)
@@ -368,7 +370,7 @@ def test_stop_running_without_a_target_says_so_and_drops_a_stale_state(tmp_path)
 def test_missing_host_packages_are_named_in_one_line(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(host.MissingHostPackages) as error:
-        host.require("cross-building the server", tools=host.BUILD_TOOLS,
+        host.require("cross-building the server", tools=host.BUILD_TOOLS["aarch64"],
                      files=[(str(tmp_path / "none.pc"), "libgrpc++-dev:arm64")])
     assert error.value.packages == ("cmake", "protobuf-compiler", "protobuf-compiler-grpc",
                                     "g++-aarch64-linux-gnu", "pkgconf:arm64",
@@ -430,7 +432,7 @@ def test_emulate_prints_the_address_and_stops_qemu_when_interrupted(capsys, monk
     assert err.endswith("stopped the emulated target\n")
     assert fake.stopped
     assert options == {"memory_mib": 512, "carveout_mib": 128, "cpus": 2,
-                       "boot_timeout": emulator.DEFAULT_BOOT_TIMEOUT_S}
+                       "boot_timeout": emulator.DEFAULT_BOOT_TIMEOUT_S, "soc": "virt"}
     assert signal.getsignal(signal.SIGTERM) == before
 
 
