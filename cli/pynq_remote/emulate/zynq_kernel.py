@@ -5,8 +5,9 @@ Debian's armhf kernels cannot boot QEMU's ``xilinx-zynq-a9`` (no
 from Debian's ``linux-source-6.1`` package: ``allnoconfig`` plus the
 fragment ``kernel/zynq7000.config``, then ``zImage`` and ``zynq-zc702.dtb``.
 The result is cached under a key made of the fragment's bytes and the
-source package's version; the source is unpacked into a scratch folder that
-is removed afterwards.
+source package's version. The source is unpacked once per package version
+into the cache (about 1.4 GB) and built out of tree (``O=``) in a scratch
+folder that is removed afterwards.
 """
 
 import dataclasses
@@ -111,19 +112,18 @@ def build(cache, progress=lambda _message: None, jobs=None):
     folder.parent.mkdir(parents=True, exist_ok=True)
     log = pathlib.Path(cache) / "logs" / "zynq7000-kernel.log"
     log.parent.mkdir(parents=True, exist_ok=True)
+    source = _source(cache, progress)
     with tempfile.TemporaryDirectory(dir=folder.parent, prefix="build-") as scratch:
-        scratch = pathlib.Path(scratch)
-        progress(f"unpacking {SOURCE_TARBALL.name} (the Zynq-7000 kernel is built once)")
-        source = _unpack(scratch)
-        result = scratch / "result"
+        build_dir = pathlib.Path(scratch) / "build"
+        result = pathlib.Path(scratch) / "result"
         result.mkdir()
         with open(log, "w") as out:
-            _configure(source, out, progress)
-            _compile(source, out, progress, jobs or os.cpu_count() or 1)
-        shutil.copy2(source / "arch/arm/boot/zImage", result / "zImage")
-        shutil.copy2(source / "arch/arm/boot/dts" / DEVICE_TREE, result / DEVICE_TREE)
-        shutil.copy2(source / ".config", result / "config")
-        release = (source / "include/config/kernel.release").read_text().strip()
+            _configure(source, build_dir, out, progress)
+            _compile(source, build_dir, out, progress, jobs or os.cpu_count() or 1)
+        shutil.copy2(build_dir / "arch/arm/boot/zImage", result / "zImage")
+        shutil.copy2(build_dir / "arch/arm/boot/dts" / DEVICE_TREE, result / DEVICE_TREE)
+        shutil.copy2(build_dir / ".config", result / "config")
+        release = (build_dir / "include/config/kernel.release").read_text().strip()
         (result / "release").write_text(release + "\n")
         try:
             result.rename(folder)
@@ -133,23 +133,36 @@ def build(cache, progress=lambda _message: None, jobs=None):
     return ZynqKernel(folder)
 
 
-def _unpack(scratch):
-    result = subprocess.run(["tar", "-xf", str(SOURCE_TARBALL), "-C", str(scratch),
-                             "--no-same-owner"],
-                            capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise BuildFailed(f"unpacking {SOURCE_TARBALL} failed: {result.stderr.strip()}")
-    roots = [p for p in scratch.iterdir() if p.is_dir() and p.name.startswith("linux")]
-    if len(roots) != 1:
-        raise BuildFailed(f"{SOURCE_TARBALL} does not hold one linux-* folder")
-    return roots[0]
+def _source(cache, progress):
+    """The kernel source, unpacked once per package version into the cache."""
+    folder = pathlib.Path(cache) / "linux-source" / source_version()
+    if (folder / "Makefile").is_file():
+        return folder
+    progress(f"unpacking {SOURCE_TARBALL.name} (once per version of {SOURCE_PACKAGE})")
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=folder.parent, prefix="unpack-") as staging:
+        result = subprocess.run(["tar", "-xf", str(SOURCE_TARBALL), "-C", staging,
+                                 "--no-same-owner"],
+                                capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            raise BuildFailed(f"unpacking {SOURCE_TARBALL} failed: {result.stderr.strip()}")
+        roots = [p for p in pathlib.Path(staging).iterdir() if p.is_dir()]
+        if len(roots) != 1 or not (roots[0] / "Makefile").is_file():
+            raise BuildFailed(f"{SOURCE_TARBALL} does not hold one kernel source folder")
+        try:
+            roots[0].rename(folder)
+        except OSError:  # another build was quicker: keep its folder
+            if not (folder / "Makefile").is_file():
+                raise
+    return folder
 
 
-def _make(source, out, *targets, jobs=1, env=None):
-    command = ["make", f"-j{jobs}", "ARCH=arm", f"CROSS_COMPILE={CROSS_COMPILE}",
+def _make(source, build_dir, *targets, jobs=1, env=None):
+    command = ["make", "-C", str(source), f"O={build_dir}", f"-j{jobs}", "ARCH=arm",
+               f"CROSS_COMPILE={CROSS_COMPILE}",
                "KBUILD_BUILD_USER=pynq-remote", "KBUILD_BUILD_HOST=emulate",
                *targets]
-    return subprocess.Popen(command, cwd=source, stdout=subprocess.PIPE,
+    return subprocess.Popen(command, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                             text=True, errors="replace", env={**os.environ, **(env or {})})
 
@@ -165,17 +178,18 @@ def _run(process, out, log_name, what, on_line=None):
         raise BuildFailed(f"{what} failed (exit code {code}); see {log_name}")
 
 
-def _configure(source, out, progress):
+def _configure(source, build_dir, out, progress):
     progress("configuring the Zynq-7000 kernel (allnoconfig + zynq7000.config)")
-    _run(_make(source, out, "allnoconfig", env={"KCONFIG_ALLCONFIG": str(FRAGMENT)}),
+    _run(_make(source, build_dir, "allnoconfig",
+               env={"KCONFIG_ALLCONFIG": str(FRAGMENT)}),
          out, out.name, "make allnoconfig")
-    missing = missing_options((source / ".config").read_text(), wanted_options())
+    missing = missing_options((build_dir / ".config").read_text(), wanted_options())
     if missing:
         raise BuildFailed(f"the kernel configuration does not take {', '.join(missing)} "
                           f"from {FRAGMENT.name} (a dependency is missing from it)")
 
 
-def _compile(source, out, progress, jobs):
+def _compile(source, build_dir, out, progress, jobs):
     started = time.monotonic()
     step = f"building the Zynq-7000 kernel at -j{jobs} (once per machine, minutes)"
     progress(step)
@@ -189,5 +203,5 @@ def _compile(source, out, progress, jobs):
                 minutes = (time.monotonic() - started) / 60
                 progress(f"{step}: {compiled} files compiled, {minutes:.1f} min")
 
-    _run(_make(source, out, "zImage", DEVICE_TREE, jobs=jobs), out, out.name,
+    _run(_make(source, build_dir, "zImage", DEVICE_TREE, jobs=jobs), out, out.name,
          "building the Zynq-7000 kernel", count)

@@ -48,8 +48,11 @@ std::map<uint64_t, uint32_t> PlClocks::boot_values(
 }
 
 PlClocks::PlClocks(const std::string& platform,
-                   std::unique_ptr<ClockRegisters> registers)
-    : layout_(*find_clock_layout(platform)), registers_(std::move(registers)) {}
+                   std::unique_ptr<ClockRegisters> registers,
+                   double reference_mhz)
+    : layout_(*find_clock_layout(platform)),
+      reference_mhz_(reference_mhz > 0 ? reference_mhz : layout_.reference_mhz),
+      registers_(std::move(registers)) {}
 
 PlClocks::~PlClocks() = default;
 
@@ -57,7 +60,7 @@ double PlClocks::pll_mhz(uint64_t control_address) {
   const uint32_t control = registers_->read32(control_address);
   const uint32_t fbdiv = (control >> layout_.fbdiv_shift) & 0x7F;
   const bool div2 = layout_.div2_bit >= 0 && (control >> layout_.div2_bit) & 1;
-  return layout_.reference_mhz * fbdiv / (div2 ? 2 : 1);
+  return reference_mhz_ * fbdiv / (div2 ? 2 : 1);
 }
 
 double PlClocks::cpu_mhz() {
