@@ -18,3 +18,6 @@ set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 # pkg-config's cross wrapper reads only the arm64 .pc files.
 set(PYNQ_REMOTE_FORCE_PKGCONFIG ON CACHE BOOL "" FORCE)
 set(PKG_CONFIG_EXECUTABLE aarch64-linux-gnu-pkg-config CACHE FILEPATH "")
+# ctest runs the test programs under QEMU's user-mode emulator; the arm64
+# loader and libraries are the multiarch ones on the host.
+set(CMAKE_CROSSCOMPILING_EMULATOR qemu-aarch64)
