@@ -4,10 +4,13 @@ Debian's armhf kernels cannot boot QEMU's ``xilinx-zynq-a9`` (no
 ``ARCH_ZYNQ``, no PS UART, no Zynq device trees), so the kernel is built
 from Debian's ``linux-source-6.1`` package: ``allnoconfig`` plus the
 fragment ``kernel/zynq7000.config``, then ``zImage`` and ``zynq-zc702.dtb``.
-The result is cached under a key made of the fragment's bytes and the
-source package's version. The source is unpacked once per package version
-into the cache (about 1.4 GB) and built out of tree (``O=``) in a scratch
-folder that is removed afterwards.
+One patch of this project's (``kernel/zynq7000-*.patch``) gives the FPGA
+manager linux-xlnx's ``firmware``/``flags`` load interface, which mainline
+lacks, so that a load reaches the kernel's Zynq driver. The result is
+cached under a key made of the fragment's and the patches' bytes and the
+source package's version. The patched source is unpacked once per key of
+version and patches into the cache (about 1.4 GB) and built out of tree
+(``O=``) in a scratch folder that is removed afterwards.
 """
 
 import dataclasses
@@ -23,7 +26,9 @@ import time
 from . import host
 from .failures import BuildFailed
 
-FRAGMENT = pathlib.Path(__file__).resolve().parent / "kernel" / "zynq7000.config"
+KERNEL_FILES = pathlib.Path(__file__).resolve().parent / "kernel"
+FRAGMENT = KERNEL_FILES / "zynq7000.config"
+PATCHES = sorted(KERNEL_FILES.glob("zynq7000-*.patch"))
 SOURCE_PACKAGE = "linux-source-6.1"
 SOURCE_TARBALL = pathlib.Path("/usr/src/linux-source-6.1.tar.xz")
 DEVICE_TREE = "zynq-zc702.dtb"
@@ -32,8 +37,8 @@ CROSS_COMPILE = "arm-linux-gnueabihf-"
 FORMAT = 1
 
 TOOLS = [
-    ("tar", "tar"), ("xz", "xz-utils"), ("make", "make"), ("bc", "bc"), ("flex", "flex"),
-    ("bison", "bison"),
+    ("tar", "tar"), ("xz", "xz-utils"), ("patch", "patch"), ("make", "make"), ("bc", "bc"),
+    ("flex", "flex"), ("bison", "bison"),
     (f"{CROSS_COMPILE}gcc", "gcc-arm-linux-gnueabihf"), ("dtc", "device-tree-compiler"),
 ]
 FILES = [(str(SOURCE_TARBALL), SOURCE_PACKAGE),
@@ -73,12 +78,21 @@ def source_version():
     return result.stdout.strip()
 
 
-def cache_key(fragment=FRAGMENT, version=None):
-    """A hex sha256 of the fragment, the source package's version and ``FORMAT``."""
+def cache_key(fragment=FRAGMENT, version=None, patches=PATCHES):
+    """A hex sha256 of the fragment, the patches, the source package's
+    version and ``FORMAT``."""
     digest = hashlib.sha256(f"pynq-remote zynq kernel format {FORMAT}\n".encode())
-    digest.update(f"{SOURCE_PACKAGE} {version or source_version()}\n".encode())
     digest.update(pathlib.Path(fragment).read_bytes())
+    digest.update(_source_key(version, patches).encode())
     return digest.hexdigest()
+
+
+def _source_key(version=None, patches=PATCHES):
+    """The source package's version and a hash of the patches applied to it."""
+    digest = hashlib.sha256()
+    for patch in patches:
+        digest.update(patch.name.encode() + b"\0" + patch.read_bytes())
+    return f"{version or source_version()}-{digest.hexdigest()[:12]}"
 
 
 def wanted_options(fragment=FRAGMENT):
@@ -134,8 +148,8 @@ def build(cache, progress=lambda _message: None, jobs=None):
 
 
 def _source(cache, progress):
-    """The kernel source, unpacked once per package version into the cache."""
-    folder = pathlib.Path(cache) / "linux-source" / source_version()
+    """The patched kernel source, unpacked once per version and patches into the cache."""
+    folder = pathlib.Path(cache) / "linux-source" / _source_key()
     if (folder / "Makefile").is_file():
         return folder
     progress(f"unpacking {SOURCE_TARBALL.name} (once per version of {SOURCE_PACKAGE})")
@@ -149,6 +163,13 @@ def _source(cache, progress):
         roots = [p for p in pathlib.Path(staging).iterdir() if p.is_dir()]
         if len(roots) != 1 or not (roots[0] / "Makefile").is_file():
             raise BuildFailed(f"{SOURCE_TARBALL} does not hold one kernel source folder")
+        for patch in PATCHES:
+            applied = subprocess.run(["patch", "-p1", "--forward", "-d", str(roots[0]),
+                                      "-i", str(patch)],
+                                     capture_output=True, text=True, check=False)
+            if applied.returncode != 0:
+                raise BuildFailed(f"{patch.name} does not apply to {SOURCE_PACKAGE} "
+                                  f"{source_version()}: {applied.stdout.strip()}")
         try:
             roots[0].rename(folder)
         except OSError:  # another build was quicker: keep its folder
