@@ -86,11 +86,13 @@ def test_gpio_lines_are_the_kernel_zynq_gpio_chip(soc_target, facts, capsys):
     code, _, err = run_cli(capsys, "gpio", "write", "gpiochip0:0", "1",
                            "-d", soc_target.address)
     assert code == 0, err
-    assert "gpiochip0 0" in soc_target.console("cat /sys/kernel/debug/gpio || true") or True
+    code, out, err = run_cli(capsys, "gpio", "list", "-d", soc_target.address, "--json")
+    line0 = json.loads(out)[0]
+    assert (line0["offset"], line0["direction"], line0["used"]) == (0, "out", True)
     code, out, err = run_cli(capsys, "gpio", "read", "gpiochip0:0", "-d", soc_target.address,
                              "--json")
     assert code == 0, err
-    assert json.loads(out)["value"] in (0, 1)
+    assert json.loads(out)["value"] == facts["gpio_read_back"]
 
 
 def test_uio_devices_are_the_interrupt_lines(soc_target, facts):
@@ -117,3 +119,48 @@ def test_programming_reaches_the_fpga_manager_and_says_why_it_cannot(soc_target,
     code, _, err = run_cli(capsys, "deploy", design, "--hwh", hwh, "-d", soc_target.address)
     assert code == 4
     assert facts["program_error"] in err
+
+
+SLCR_LOCKSTA = 0xF800000C
+FPGA0_CLK_CTRL = 0xF8000170
+
+
+def test_pl_clocks_are_read_from_the_ps_clock_controller(soc_target, facts, capsys):
+    code, out, err = run_cli(capsys, "clocks", "-d", soc_target.address, "--json")
+    assert code == 0, err
+    clocks = json.loads(out)["pl_clocks"]
+    assert [clock["frequency_mhz"] for clock in clocks] == pytest.approx(
+        facts["pl_clocks_mhz"], rel=1e-4)
+    if soc_target.state["soc"] != "zynq7000":
+        return
+    # The kernel's clock tree reads the same SLCR registers.
+    soc_target.console("grep -q debugfs /proc/mounts || mount -t debugfs none /sys/kernel/debug")
+    kernel_mhz = [int(soc_target.console(f"cat /sys/kernel/debug/clk/fclk{i}/clk_rate")) / 1e6
+                  for i in range(4)]
+    assert [clock["frequency_mhz"] for clock in clocks] == pytest.approx(kernel_mhz, rel=1e-4)
+
+
+def test_setting_a_pl_clock_unlocks_and_locks_the_slcr(soc_target, capsys):
+    if soc_target.state["soc"] != "zynq7000":
+        code, _, err = run_cli(capsys, "clocks", "--set", "0=100", "-d", soc_target.address)
+        assert code == 0, err
+        return
+    assert int(soc_target.console(f"devmem {SLCR_LOCKSTA:#x} 32"), 16) == 1  # locked at boot
+    code, out, err = run_cli(capsys, "clocks", "--set", "0=100", "-d", soc_target.address,
+                             "--json")
+    assert code == 0, err
+    fclk0 = json.loads(out)["pl_clocks"][0]
+    control = int(soc_target.console(f"devmem {FPGA0_CLK_CTRL:#x} 32"), 16)
+    assert ((control >> 8) & 0x3F, (control >> 20) & 0x3F) == (
+        fclk0["divisor0"], fclk0["divisor1"])
+    assert fclk0["frequency_mhz"] == pytest.approx(100, rel=0.05)
+    assert int(soc_target.console(f"devmem {SLCR_LOCKSTA:#x} 32"), 16) == 1  # locked again
+
+
+def test_the_xadc_reads_through_iio(soc_target, facts):
+    devices = soc_target.console("ls /sys/bus/iio/devices/ 2>/dev/null; true").split()
+    names = [soc_target.console(f"cat /sys/bus/iio/devices/{d}/name") for d in devices]
+    assert names == facts["iio_devices"]
+    if names:
+        raw = int(soc_target.console("cat /sys/bus/iio/devices/iio:device0/in_temp0_raw"))
+        assert 0 <= raw < 4096  # a 12-bit conversion
