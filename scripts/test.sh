@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing, then
 #  - the aarch64 cross build of the server, for the emulated target;
+#  - the aarch64 and armhf cross builds of the C++ tests (with the sysmon
+#    extension's), run under QEMU's user-mode emulators (scripts/cross-test.sh);
 #  - the server built with ASan + UBSan: its C++ tests (ctest) and every
 #    Python test (pytest, against that server; the emulated target boots the
 #    cross build, the Yocto tests run kas and bitbake offline), any sanitizer
@@ -26,6 +28,11 @@ stage() { echo "== [${SECONDS} s] $*"; }
 stage "emulated target: arm64 packages, aarch64 cross build"
 "$top/scripts/install-emulate-deps.sh"
 "$top/scripts/cross-build-server.sh"
+
+stage "C++ tests cross-built for aarch64, under qemu-aarch64"
+"$top/scripts/cross-test.sh" aarch64
+stage "C++ tests cross-built for armhf (32-bit), under qemu-arm"
+"$top/scripts/cross-test.sh" armhf
 
 stage "ASan + UBSan build: C++ and Python tests"
 "$top/scripts/sanitize.sh" asan "$@"

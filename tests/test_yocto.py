@@ -14,7 +14,10 @@ What CI checks per board (docs/image-build.md says the same):
   bitbake -g: pynq-remote-image on qemuarm64, pynq-remote-sdcard on zcu104;
   pynq-remote build-image --dry-run (bitbake -n, whole task graph): qemuarm64;
   every board with kas/mixins/sysmon.yml, so the sysmon extension is found
-  and passed to the server's CMake (bitbake -e pynq-remote-server).
+  and passed to the server's CMake (bitbake -e pynq-remote-server);
+  pynq-z2 (Zynq-7000): bitbake -g pynq-remote-sdcard holds the server built
+      for armhf, and bitbake -e virtual/kernel's configuration fragments set
+      what the linux backend uses of the kernel (ZYNQ_KERNEL_CONFIG).
 """
 
 import json
@@ -96,6 +99,7 @@ class Workspace:
         self.mixins = (offline, SYSMON_MIXIN)
         self.times = {}
         self._parsed = {}
+        self._environments = {}
 
     def job(self, board, *mixins):
         return imagebuild.prepare(board, self.work, dry_run=True,
@@ -114,6 +118,16 @@ class Workspace:
             pytest.fail(f"`{command}` for {board} exited with {result.returncode}:\n"
                         f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
         return result.stdout + result.stderr
+
+    def environment(self, board, recipe):
+        """``bitbake -e recipe`` of a parsed ``board``, run once: its variables."""
+        key = (board, recipe)
+        if key not in self._environments:
+            self.parsed(board)
+            output = self.bitbake(board, f"bitbake -e {recipe}")
+            self._environments[key] = dict(
+                re.findall(r'^([A-Za-z_][\w-]*)="(.*)"$', output, re.M))
+        return self._environments[key]
 
     def parsed(self, board):
         if board not in self._parsed:
@@ -330,7 +344,62 @@ def test_failed_task_is_named_with_its_log(yocto, capsys):
                                              ("pynq-z2", "sysmon-zynq.cfg")])
 def test_kernel_has_the_system_monitor_when_sysmon_is_built(yocto, board, fragment):
     """With the sysmon mixin, the board's kernel gets its AMS or XADC driver."""
-    yocto.parsed(board)
-    output = yocto.bitbake(board, "bitbake -e virtual/kernel")
-    src_uri = re.search(r'^SRC_URI="(.*)"$', output, re.M).group(1).split()
+    src_uri = yocto.environment(board, "virtual/kernel")["SRC_URI"].split()
     assert f"file://{fragment}" in src_uri
+
+
+# What the linux backend uses of a Zynq-7000 kernel (issue #23); None is
+# "is not set". MMIO, the SLCR's PL clocks and the carve-out go through
+# /dev/mem, unrestricted: a dedicated RAM-disk keeps no driver's registers
+# from the server. The server reads no debugfs (the PS reference clock comes
+# from the device tree), so DEBUG_FS is not asked for.
+ZYNQ_KERNEL_CONFIG = {
+    "CONFIG_DEVMEM": "y", "CONFIG_STRICT_DEVMEM": None,
+    "CONFIG_FPGA": "y", "CONFIG_FPGA_MGR_ZYNQ_FPGA": "y", "CONFIG_OF_FPGA_REGION": "y",
+    "CONFIG_OF_OVERLAY": "y", "CONFIG_OF_CONFIGFS": "y",
+    "CONFIG_GPIO_ZYNQ": "y", "CONFIG_GPIO_CDEV": "y",
+    "CONFIG_UIO": "y", "CONFIG_UIO_PDRV_GENIRQ": "y",
+    "CONFIG_CMA": "y", "CONFIG_BLK_DEV_INITRD": "y",
+    "CONFIG_IIO": "y", "CONFIG_XILINX_XADC": "y",  # the sysmon mixin is in every run
+}
+
+
+def _fragment_settings(env):
+    """The CONFIG_ settings of the .cfg files in a kernel's SRC_URI, in order,
+    each file found where bitbake's FILESPATH finds it."""
+    settings = {}
+    for entry in env["SRC_URI"].split():
+        name = entry.removeprefix("file://").split(";")[0]
+        if not entry.startswith("file://") or not name.endswith(".cfg"):
+            continue
+        found = [Path(d) / name for d in env["FILESPATH"].split(":") if (Path(d) / name).is_file()]
+        assert found, f"{name}: not in FILESPATH"
+        for line in found[0].read_text().splitlines():
+            if match := re.fullmatch(r"(CONFIG_\w+)=(.*)", line):
+                settings[match[1]] = match[2]
+            elif match := re.fullmatch(r"# (CONFIG_\w+) is not set", line):
+                settings[match[1]] = None
+    return settings
+
+
+def test_zynq7000_kernel_configuration_carries_what_the_server_uses(yocto):
+    env = yocto.environment("pynq-z2", "virtual/kernel")
+    assert env["PREFERRED_PROVIDER_virtual/kernel"] == "linux-xlnx"
+    settings = _fragment_settings(env)
+    assert {name: settings.get(name, "absent") for name in ZYNQ_KERNEL_CONFIG} \
+        == ZYNQ_KERNEL_CONFIG
+
+
+def test_zynq7000_image_holds_the_armhf_server(yocto):
+    """The Pynq-Z2's SD card boots a RAM-disk with the server built for
+    32-bit hard-float Arm (the Cortex-A9)."""
+    edges = _task_graph(yocto, "pynq-z2", "pynq-remote-sdcard")
+    wic = {(dep, dep_task) for pn, task, dep, dep_task in edges
+           if (pn, task) == ("pynq-remote-sdcard", "do_image_wic")}
+    assert ("pynq-remote-image", "do_image_complete") in wic
+    rootfs = {dep for pn, task, dep, _ in edges if (pn, task) == ("pynq-remote-image", "do_rootfs")}
+    assert {"pynq-remote-server", "grpc", "protobuf"} <= rootfs
+    assert "linux-xlnx" in {dep for _, _, dep, _ in edges}
+    server = yocto.environment("pynq-z2", "pynq-remote-server")
+    assert server["TARGET_ARCH"] == "arm"
+    assert {"armv7a", "neon", "callconvention-hard"} <= set(server["TUNE_FEATURES"].split())

@@ -1,6 +1,7 @@
 # What pynq-remote-server needs from the kernel on Zynq and ZynqMP boards
-# (the FPGA manager of the SoC family), and the device trees that the
-# upstream kernel lacks.
+# (the FPGA manager of the SoC family, UIO, the PS GPIO controller, /dev/mem
+# without STRICT_DEVMEM), and the device trees that the upstream kernel
+# lacks. tests/test_yocto.py checks the Zynq-7000 result with bitbake -e.
 FILESEXTRAPATHS:prepend:pynq-remote := "${THISDIR}/files:${THISDIR}/dts:"
 
 SRC_URI:append:pynq-remote = " file://dt-overlay.cfg"
@@ -8,6 +9,7 @@ SRC_URI:append:pynq-remote = " file://devmem.cfg"
 SRC_URI:append:pynq-remote = " file://cma.cfg"
 SRC_URI:append:pynq-remote = " file://initramfs.cfg"
 SRC_URI:append:pynq-remote = " file://uio.cfg"
+SRC_URI:append:pynq-remote = " file://ps-gpio.cfg"
 SRC_URI:append:pynq-remote = " file://fpga-manager-${SOC_FAMILY}.cfg"
 # The SoC's system monitor, for the sysmon extension when the image has it
 # (PYNQ_REMOTE_EXTENSIONS, e.g. from kas/mixins/sysmon.yml).

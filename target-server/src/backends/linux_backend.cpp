@@ -1,5 +1,6 @@
 #include "backends/linux_backend.h"
 #include "backends/linux_fpga_manager.h"
+#include "backends/mmio_access.h"
 
 #include <algorithm>
 
@@ -58,46 +59,6 @@ std::unique_ptr<CarveoutMemory> map_carveout(const LinuxBackendOptions& options,
                                           range.size);
 }
 
-// Exactly one load or store of `width` bytes: device registers may react to
-// every access, so no memcpy and no splitting.
-uint64_t load(volatile uint8_t* pointer, unsigned width) {
-  switch (width) {
-    case 1:
-      return *pointer;
-    case 2:
-      return *reinterpret_cast<volatile uint16_t*>(pointer);
-    case 4:
-      return *reinterpret_cast<volatile uint32_t*>(pointer);
-    case 8:
-      return *reinterpret_cast<volatile uint64_t*>(pointer);
-  }
-  throw StatusError(
-      grpc::StatusCode::INTERNAL,
-      "unsupported access width of " + std::to_string(width) + " bytes");
-}
-
-void store(volatile uint8_t* pointer, unsigned width, uint64_t value) {
-  switch (width) {
-    case 1:
-      *pointer = static_cast<uint8_t>(value);
-      return;
-    case 2:
-      *reinterpret_cast<volatile uint16_t*>(pointer) =
-          static_cast<uint16_t>(value);
-      return;
-    case 4:
-      *reinterpret_cast<volatile uint32_t*>(pointer) =
-          static_cast<uint32_t>(value);
-      return;
-    case 8:
-      *reinterpret_cast<volatile uint64_t*>(pointer) = value;
-      return;
-  }
-  throw StatusError(
-      grpc::StatusCode::INTERNAL,
-      "unsupported access width of " + std::to_string(width) + " bytes");
-}
-
 // The clock controller's registers, which are not on the MMIO allow-list:
 // only PlClocks reaches them, mapped on first use.
 class PhysicalClockRegisters final : public ClockRegisters {
@@ -107,10 +68,10 @@ class PhysicalClockRegisters final : public ClockRegisters {
       : memory_(memory), pages_(std::move(pages)) {}
 
   uint32_t read32(uint64_t address) override {
-    return static_cast<uint32_t>(load(map(address), 4));
+    return static_cast<uint32_t>(mmio_load(map(address), 4));
   }
   void write32(uint64_t address, uint32_t value) override {
-    store(map(address), 4, value);
+    mmio_store(map(address), 4, value);
   }
 
  private:
@@ -208,16 +169,18 @@ uint64_t LinuxBackend::read(uint64_t address, unsigned width) {
   uint64_t bytes_left = 0;
   const std::shared_ptr<const MmioWindows> windows = this->windows();
   windows->check(address, width);
-  return load(memory_.map(address, *windows->find(address, width), &bytes_left),
-              width);
+  return mmio_load(
+      memory_.map(address, *windows->find(address, width), &bytes_left),
+      width);
 }
 
 void LinuxBackend::write(uint64_t address, unsigned width, uint64_t value) {
   uint64_t bytes_left = 0;
   const std::shared_ptr<const MmioWindows> windows = this->windows();
   windows->check(address, width);
-  store(memory_.map(address, *windows->find(address, width), &bytes_left),
-        width, value);
+  mmio_store(
+      memory_.map(address, *windows->find(address, width), &bytes_left),
+      width, value);
 }
 
 // Block transfers go chunk by chunk: one mapping lookup per chunk, then one
@@ -234,7 +197,8 @@ void LinuxBackend::read_block(uint64_t address, unsigned width, uint64_t count,
         memory_.map(address + done * width, window, &bytes_left);
     const uint64_t n = std::min(count - done, bytes_left / width);
     for (uint64_t i = 0; i < n; ++i) {
-      store_le(out + (done + i) * width, load(words + i * width, width), width);
+      store_le(out + (done + i) * width, mmio_load(words + i * width, width),
+               width);
     }
     done += n;
   }
@@ -252,7 +216,8 @@ void LinuxBackend::write_block(uint64_t address, unsigned width, uint64_t count,
         memory_.map(address + done * width, window, &bytes_left);
     const uint64_t n = std::min(count - done, bytes_left / width);
     for (uint64_t i = 0; i < n; ++i) {
-      store(words + i * width, width, load_le(in + (done + i) * width, width));
+      mmio_store(words + i * width, width,
+                 load_le(in + (done + i) * width, width));
     }
     done += n;
   }
