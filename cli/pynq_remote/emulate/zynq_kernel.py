@@ -67,6 +67,11 @@ class ZynqKernel:
     def config(self):
         return self.folder / "config"
 
+    @property
+    def modules(self):
+        """What the RAM-disk loads: nothing, every driver is built in."""
+        return []
+
 
 def source_version():
     """The installed version of Debian's ``linux-source-6.1``."""
