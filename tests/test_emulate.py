@@ -558,3 +558,36 @@ def test_the_zynqmp_tree_runs_its_peripherals_on_a_fixed_clock(tmp_path):
     assert _fdtget(tree, "-t", "s", "/axi/ethernet@ff0e0000", "status") == "disabled"
     assert _fdtget(tree, "-t", "s", "/aliases", "ethernet0") == device_trees.ZYNQMP_GEM0
     assert _fdtget(tree, "-t", "s", "/sram@b0000000", "compatible") == "mmio-sram"
+
+
+def test_a_zynq7000_build_puts_the_built_kernel_its_tree_and_armhf_parts_together(
+        parts, tmp_path, monkeypatch):
+    server, busybox, _, libs = parts
+    kernel_folder = tmp_path / "zynq-kernel"
+    write(kernel_folder / "zImage", b"zImage")
+    write(kernel_folder / "zynq-zc702.dtb", b"dtb")
+    write(kernel_folder / "release", b"6.1.192\n")
+    patched_tree = write(tmp_path / "zynq7000.dtb", b"patched")
+    asked = {}
+    monkeypatch.setattr(artifacts, "target_server",
+                        lambda cache, progress, arch="aarch64": asked.setdefault("arch", arch)
+                        and server)
+    monkeypatch.setattr(artifacts, "stripped", lambda path, cache: path)
+    monkeypatch.setattr(artifacts.packages, "busybox",
+                        lambda cache, arch: asked.setdefault("busybox", arch) and busybox)
+    monkeypatch.setattr(artifacts.zynq_kernel, "build",
+                        lambda cache, progress: zynq_kernel.ZynqKernel(kernel_folder))
+    monkeypatch.setattr(artifacts.device_trees, "patched",
+                        lambda soc, source, cache: asked.setdefault("tree", (soc, source.name))
+                        and patched_tree)
+    plan = ramdisk.plan
+    monkeypatch.setattr(artifacts.ramdisk, "plan",
+                        lambda *a, **k: asked.setdefault("libdir", k["guest_libdir"])
+                        and plan(*a[:3], libs, **k))
+    built = artifacts.build(tmp_path / "cache", soc="zynq7000")
+    assert asked == {"arch": "armhf", "busybox": "armhf", "tree": ("zynq7000", "zynq-zc702.dtb"),
+                     "libdir": "lib/arm-linux-gnueabihf"}
+    assert (built.kernel, built.device_tree, built.kernel_release) == (
+        kernel_folder / "zImage", patched_tree, "6.1.192")
+    with gzip.open(built.initrd) as initrd:
+        assert b"lib/arm-linux-gnueabihf/libgrpc++.so.1.51" in initrd.read()
