@@ -38,7 +38,12 @@ FACTS = {
         "gpio_label": "zynq_gpio",
         "gpio_lines": 118,
         "uio_lines": [61],  # IRQ_F2P[0], SPI 29
-        "claimed": (0x40000000, "40000000.sram"),
+        # Linux 6.1 names a claim by device and node.
+        "claimed": (0x40000000, "40000000.sram sram@40000000"),
+        "gpio_read_back": 1,
+        # QEMU's SLCR at reset: IO PLL x26 of 33.333 MHz, FPGA0..3 / 24.
+        "pl_clocks_mhz": [866.667 / 24] * 4,
+        "iio_devices": ["xadc"],
         # The load reaches the kernel's Zynq driver, which fails: QEMU's devcfg
         # block never leaves reset.
         "program_error": "FAILED_PRECONDITION: the FPGA manager refused {sha}.bin: ",
@@ -54,7 +59,11 @@ FACTS = {
         "gpio_label": "zynqmp_gpio",
         "gpio_lines": 174,
         "uio_lines": [],  # Debian's arm64 kernel has no uio_pdrv_genirq
-        "claimed": (0xB0000000, "b0000000.sram"),
+        "claimed": (0xB0000000, "b0000000.sram sram@b0000000"),
+        "gpio_read_back": 1,
+        # QEMU 7.2 does not model CRL_APB: its registers read 0.
+        "pl_clocks_mhz": [0, 0, 0, 0],
+        "iio_devices": [],  # no AMS model, and no driver in Debian's kernel
         "program_error": (
             "FAILED_PRECONDITION: this board has no FPGA manager "
             "(/sys/class/fpga_manager/fpga0 is missing), so it cannot load bitstreams"),
@@ -151,9 +160,7 @@ def test_pl_clocks_are_read_from_the_ps_clock_controller(soc_target, facts, caps
 
 def test_setting_a_pl_clock_unlocks_and_locks_the_slcr(soc_target, capsys):
     if soc_target.state["soc"] != "zynq7000":
-        code, _, err = run_cli(capsys, "clocks", "--set", "0=100", "-d", soc_target.address)
-        assert code == 0, err
-        return
+        pytest.skip("QEMU 7.2 does not model the ZynqMP's CRL_APB, where its PL clocks are")
     assert int(soc_target.console(f"devmem {SLCR_LOCKSTA:#x} 32"), 16) == 1  # locked at boot
     code, out, err = run_cli(capsys, "clocks", "--set", "0=100", "-d", soc_target.address,
                              "--json")
