@@ -59,7 +59,9 @@ SOCS = {
         library_dirs=_ARMHF_LIBRARIES, guest_libdir="lib/arm-linux-gnueabihf",
         modules=(), description="qemu-system-arm -M xilinx-zynq-a9 (Zynq-7000)"),
     "zynqmp": Soc(
-        name="zynqmp", qemu="qemu-system-aarch64", machine=("-M", "xlnx-zcu102"),
+        name="zynqmp", qemu="qemu-system-aarch64",
+        # The DisplayPort's audio would try the host's sound systems.
+        machine=("-M", "xlnx-zcu102", "-audiodev", "none,id=snd0"),
         max_cpus=4, ram_base=0, console="ttyPS0", serial_ports_before_console=0,
         nic=("-net", "nic,netdev={netdev}"),
         kernel_append="", server_arch="aarch64", debian_arch="arm64",
