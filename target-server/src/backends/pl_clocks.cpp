@@ -122,10 +122,19 @@ PlClock PlClocks::write_clock(unsigned index, unsigned divisor0,
   control |= divisor0 << kDivisor0Shift;
   control |= divisor1 << layout_.divisor1_shift;
   if (layout_.enable_bit >= 0) control |= 1u << layout_.enable_bit;
-  if (layout_.lock.unlock_address != 0) {
+  // Leave the lock as found: Linux unlocks the SLCR at boot and writes it
+  // later (the FPGA manager's level shifters), a first-stage loader that
+  // booted something else may have locked it.
+  const bool has_lock = layout_.lock.unlock_address != 0;
+  const bool was_locked =
+      has_lock && (registers_->read32(layout_.lock.status_address) & 1) != 0;
+  if (has_lock) {
     registers_->write32(layout_.lock.unlock_address, layout_.lock.unlock_key);
   }
   registers_->write32(address, control);
+  if (was_locked) {
+    registers_->write32(layout_.lock.lock_address, layout_.lock.lock_key);
+  }
   return read_clock(index);
 }
 
