@@ -591,3 +591,15 @@ def test_a_zynq7000_build_puts_the_built_kernel_its_tree_and_armhf_parts_togethe
         kernel_folder / "zImage", patched_tree, "6.1.192")
     with gzip.open(built.initrd) as initrd:
         assert b"lib/arm-linux-gnueabihf/libgrpc++.so.1.51" in initrd.read()
+
+
+def test_read_elf_agrees_with_readelf_on_a_32_bit_armhf_library():
+    """The Zynq-7000's RAM-disk is armhf: 32-bit ELF, as Debian's armhf
+    libraries (installed by scripts/install-emulate-deps.sh) are."""
+    library = sorted(pathlib.Path("/usr/lib/arm-linux-gnueabihf").glob("libgrpc++.so.*"))[0]
+    readelf = subprocess.run(["readelf", "-d", str(library)], capture_output=True, text=True,
+                             check=True).stdout
+    needed = [line.split("[")[1].rstrip("]") for line in readelf.splitlines()
+              if "(NEEDED)" in line]
+    info = elf.read_elf(library.read_bytes(), str(library))
+    assert (info.machine, info.interpreter, list(info.needed)) == (elf.EM_ARM, "", needed)
