@@ -152,6 +152,16 @@ PlClock PlClocks::set_frequency(unsigned index, double frequency_mhz) {
   std::lock_guard<std::mutex> lock(mutex_);
   const ClockSource& source = layout_.pl_sources[layout_.pll_srcsel];
   const double source_mhz = pll_mhz(source.pll_control);
+  if (source_mhz == 0) {
+    // A PLL with a zero feedback divisor is stopped, or its register does
+    // not read back (QEMU 7.2's ZynqMP has no CRL_APB model).
+    throw StatusError(
+        grpc::StatusCode::FAILED_PRECONDITION,
+        "PL clock " + std::to_string(index) + " cannot be set: its source, the " +
+            source.name + ", runs at 0 MHz (its control register " +
+            to_hex(source.pll_control) + " reads " +
+            to_hex(registers_->read32(source.pll_control)) + ")");
+  }
   if (!std::isfinite(frequency_mhz) || frequency_mhz <= 0 ||
       frequency_mhz > source_mhz) {
     throw StatusError(

@@ -120,6 +120,15 @@ TEST(PlClocksTest, BadArguments_ClearErrors) {
             "and at most the IOPLL's 1499.985000 MHz");
 }
 
+TEST(PlClocksTest, StoppedSourcePll_SetSaysSo) {
+  std::map<uint64_t, uint32_t> values;  // every register reads 0
+  PlClocks clocks("zynqmp", std::make_unique<SharedRegisters>(&values));
+  EXPECT_EQ(expect_status(grpc::StatusCode::FAILED_PRECONDITION,
+                          [&] { clocks.set_frequency(0, 100); }),
+            "PL clock 0 cannot be set: its source, the IOPLL, runs at 0 MHz "
+            "(its control register 0xff5e0020 reads 0x0)");
+}
+
 TEST(PlClocksTest, UnknownPlatform_NotSupported) {
   EXPECT_FALSE(PlClocks::supports("qemu-virt"));
   EXPECT_TRUE(PlClocks::register_pages("sim").empty());
