@@ -5,7 +5,9 @@
 # gRPC/protobuf/OpenSSL/avahi-core development packages the server links
 # against and GoogleTest for its tests (both architectures), QEMU's system
 # emulators and its user-mode emulators (qemu-aarch64, qemu-arm: the cross-
-# built tests run under them, scripts/cross-test.sh). The arm64 kernel and
+# built tests run under them, scripts/cross-test.sh), and what the Zynq-7000
+# kernel build and the device-tree steps need (Debian's linux-source-6.1,
+# dtc/fdtput). The arm64 kernel and
 # busybox are not installed: `pynq-remote emulate` downloads their .debs
 # with `apt-get download` into its cache and unpacks them there.
 # Run scripts/install-deps.sh first (cmake, protoc, grpc_cpp_plugin).
@@ -15,6 +17,10 @@ foreign_architectures=(arm64 armhf)
 apt_packages=(
     g++-aarch64-linux-gnu g++-arm-linux-gnueabihf
     qemu-system-arm qemu-user
+    # --soc zynq7000 builds its kernel from Debian's source; both Xilinx
+    # SoCs' device trees are patched with fdtput.
+    linux-source-6.1 gcc-arm-linux-gnueabihf make bc flex bison patch xz-utils
+    device-tree-compiler
 )
 for arch in "${foreign_architectures[@]}"; do
     apt_packages+=(

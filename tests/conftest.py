@@ -1,7 +1,7 @@
 import pytest
 
 import pynq_remote.devices
-from emulated_target import emulated_target, target  # noqa: F401 (shared fixtures)
+from emulated_target import emulated_target, soc_target, target  # noqa: F401 (shared fixtures)
 from installed_wheel import installation, installed_server, wheel  # noqa: F401 (shared)
 from pynq_remote.tools.server import LocalServer
 

@@ -9,11 +9,13 @@ import pathlib
 import signal
 import stat
 import struct
+import subprocess
 
 import pytest
 
 from pynq_remote import emulate
-from pynq_remote.emulate import artifacts, cpio, elf, emulator, host, packages, ramdisk
+from pynq_remote.emulate import (artifacts, cpio, device_trees, elf, emulator, host, packages,
+                                 ramdisk, zynq_kernel)
 from cli_runner import run_cli
 
 GUEST = pathlib.Path(emulate.__file__).parent / "guest"
@@ -117,7 +119,8 @@ def test_read_elf_of_a_static_executable_has_no_interpreter_or_needed():
 
 @pytest.mark.parametrize("data, message", [
     (b"#!/bin/sh\n", "not an ELF file"),
-    (b"\x7fELF\x01\x01" + b"\0" * 60, "not a 64-bit little-endian ELF file"),
+    (b"\x7fELF\x03\x01" + b"\0" * 60, "not a little-endian ELF file"),
+    (b"\x7fELF\x02\x02" + b"\0" * 60, "not a little-endian ELF file"),
     (make_elf(needed=("libc.so.6",))[:80], "truncated"),
 ])
 def test_read_elf_rejects_what_it_cannot_read(data, message):
@@ -287,16 +290,17 @@ def test_build_reuses_the_cached_ramdisk_until_an_input_changes(parts, tmp_path,
     kernel.image = write(tmp_path / "vmlinuz", b"Image")
     monkeypatch.setattr(artifacts, "target_server", lambda cache, progress: server)
     monkeypatch.setattr(artifacts, "stripped", lambda path, cache: path)
-    monkeypatch.setattr(artifacts.packages, "busybox", lambda cache: busybox)
-    monkeypatch.setattr(artifacts.packages, "kernel", lambda cache: kernel)
+    monkeypatch.setattr(artifacts.packages, "busybox", lambda cache, arch: busybox)
+    monkeypatch.setattr(artifacts.packages, "kernel", lambda cache, modules: kernel)
     monkeypatch.setattr(artifacts.host, "require", lambda *a, **k: None)
     plan = ramdisk.plan
-    monkeypatch.setattr(artifacts.ramdisk, "plan", lambda *a: plan(*a, libs))
+    monkeypatch.setattr(artifacts.ramdisk, "plan",
+                        lambda *a, **k: plan(*a[:3], libs, **k))
     steps = []
     first = artifacts.build(tmp_path / "cache", steps.append)
     again = artifacts.build(tmp_path / "cache", steps.append)
-    assert steps == ["fetching the Debian arm64 kernel and busybox", "assembling the RAM-disk",
-                     "fetching the Debian arm64 kernel and busybox"]
+    assert steps == ["fetching Debian's arm64 busybox and the kernel", "assembling the RAM-disk",
+                     "fetching Debian's arm64 busybox and the kernel"]
     assert again == first and first.kernel_release == "6.1.0-50-arm64"
     write(server, make_elf(interpreter=str(tmp_path / "sysroot" / "ld-linux-aarch64.so.1"),
                            needed=("libc.so.6",)), 0o755)
@@ -368,7 +372,7 @@ def test_stop_running_without_a_target_says_so_and_drops_a_stale_state(tmp_path)
 def test_missing_host_packages_are_named_in_one_line(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(host.MissingHostPackages) as error:
-        host.require("cross-building the server", tools=host.BUILD_TOOLS,
+        host.require("cross-building the server", tools=host.BUILD_TOOLS["aarch64"],
                      files=[(str(tmp_path / "none.pc"), "libgrpc++-dev:arm64")])
     assert error.value.packages == ("cmake", "protobuf-compiler", "protobuf-compiler-grpc",
                                     "g++-aarch64-linux-gnu", "pkgconf:arm64",
@@ -430,7 +434,7 @@ def test_emulate_prints_the_address_and_stops_qemu_when_interrupted(capsys, monk
     assert err.endswith("stopped the emulated target\n")
     assert fake.stopped
     assert options == {"memory_mib": 512, "carveout_mib": 128, "cpus": 2,
-                       "boot_timeout": emulator.DEFAULT_BOOT_TIMEOUT_S}
+                       "boot_timeout": emulator.DEFAULT_BOOT_TIMEOUT_S, "soc": "virt"}
     assert signal.getsignal(signal.SIGTERM) == before
 
 
@@ -443,3 +447,159 @@ def test_emulate_background_json_leaves_the_target_running(capsys, monkeypatch):
     assert (data["address"], data["initrd_bytes"], data["pid"]) == (
         "127.0.0.1:41000", 10_000_000, 1234)
     assert not fake.stopped
+
+
+# The Xilinx SoCs: QEMU command lines, the kernel fragment, the device-tree steps
+
+def _soc_emulator(soc, tree="/t.dtb"):
+    return emulator.Emulator(
+        artifacts.Artifacts(pathlib.Path("/k"), pathlib.Path("/i"), "6.1.192", "0" * 64,
+                            pathlib.Path(tree)),
+        folder="/run/x", memory_mib=256, carveout_mib=64, cpus=2, soc=soc)
+
+
+def test_zynq7000_command_boots_xilinx_zynq_a9_with_the_console_on_uart1():
+    target = _soc_emulator("zynq7000")
+    command = target.command(40000)
+    assert command[:3] == ["qemu-system-arm", "-M", "xilinx-zynq-a9"]
+    assert command[command.index("-smp") + 1] == "1"  # the model has one CPU
+    assert command[command.index("-dtb") + 1] == "/t.dtb"
+    serial = [command[i + 1] for i, part in enumerate(command) if part == "-serial"]
+    assert serial == ["null", "chardev:console"]  # ttyPS0 is QEMU's second UART
+    append = command[command.index("-append") + 1].split()
+    assert {"console=ttyPS0", "mem=256M", "pynq_remote.carveout=0x10000000:0x4000000",
+            "uio_pdrv_genirq.of_id=generic-uio"} <= set(append)
+    assert target.carveout == (0x10000000, 0x4000000)  # RAM starts at 0
+    assert ["-net", "nic,netdev=net0"] == command[-2:]
+
+
+def test_zynqmp_command_boots_xlnx_zcu102_with_the_patched_tree():
+    command = _soc_emulator("zynqmp").command(40000)
+    assert command[:3] == ["qemu-system-aarch64", "-M", "xlnx-zcu102"]
+    assert command[command.index("-dtb") + 1] == "/t.dtb"
+    serial = [command[i + 1] for i, part in enumerate(command) if part == "-serial"]
+    assert serial == ["chardev:console"]
+    append = command[command.index("-append") + 1].split()
+    assert "console=ttyPS0" in append and "uio_pdrv_genirq.of_id=generic-uio" not in append
+
+
+def test_an_unknown_soc_names_the_choices():
+    with pytest.raises(KeyError, match="expected one of virt, zynq7000, zynqmp"):
+        emulator.Emulator(None, soc="zynq9000")
+
+
+def test_the_fragment_check_names_the_options_the_config_did_not_take():
+    wanted = zynq_kernel.wanted_options()
+    assert wanted["CONFIG_ARCH_ZYNQ"] == "y" and wanted["CONFIG_IO_STRICT_DEVMEM"] == "y"
+    config = "".join(f"{name}={value}\n" for name, value in wanted.items())
+    assert zynq_kernel.missing_options(config, wanted) == []
+    config = config.replace("CONFIG_MMU=y\n", "# CONFIG_MMU is not set\n")
+    config = config.replace("CONFIG_GPIO_ZYNQ=y", "CONFIG_GPIO_ZYNQ=m")
+    assert zynq_kernel.missing_options(config, wanted) == ["CONFIG_GPIO_ZYNQ", "CONFIG_MMU"]
+
+
+def test_the_kernel_cache_key_follows_the_fragment_the_patches_and_the_source(tmp_path):
+    fragment = tmp_path / "f.config"
+    fragment.write_text("CONFIG_MMU=y\n")
+    first = zynq_kernel.cache_key(fragment, "6.1.192-3")
+    assert first == zynq_kernel.cache_key(fragment, "6.1.192-3")
+    assert first != zynq_kernel.cache_key(fragment, "6.1.193-1")
+    assert first != zynq_kernel.cache_key(fragment, "6.1.192-3", patches=[])
+    fragment.write_text("CONFIG_MMU=y\nCONFIG_SMP=y\n")
+    assert first != zynq_kernel.cache_key(fragment, "6.1.192-3")
+
+
+def _dtb(tmp_path, source):
+    dts = tmp_path / "board.dts"
+    dts.write_text(source)
+    dtb = tmp_path / "board.dtb"
+    subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", str(dtb), str(dts)],
+                   check=True)
+    return dtb
+
+
+def _fdtget(dtb, *args):
+    return subprocess.run(["fdtget", *args[:-2], str(dtb), *args[-2:]], check=True,
+                          capture_output=True, text=True).stdout.strip()
+
+
+def test_the_zynq7000_tree_gains_a_uio_node_and_a_claimed_region(tmp_path):
+    source = _dtb(tmp_path, "/dts-v1/; / { #address-cells = <1>; #size-cells = <1>; "
+                            "compatible = \"xlnx,zynq-7000\"; };")
+    tree = device_trees.patched("zynq7000", source, tmp_path / "cache")
+    assert _fdtget(tree, "-t", "s", "/pynq-remote-uio@43c00000", "compatible") == "generic-uio"
+    assert _fdtget(tree, "-t", "x", "/pynq-remote-uio@43c00000", "interrupts") == "0 1d 4"
+    assert _fdtget(tree, "-t", "x", "/pynq-remote-uio@43c00000", "reg") == "43c00000 10000"
+    assert _fdtget(tree, "-t", "s", "/sram@40000000", "compatible") == "mmio-sram"
+    assert _fdtget(tree, "-t", "x", "/sram@40000000", "ranges") == "0 40000000 1000"
+    assert device_trees.patched("zynq7000", source, tmp_path / "cache") == tree  # cached
+
+
+def test_the_zynqmp_tree_runs_its_peripherals_on_a_fixed_clock(tmp_path):
+    def node(name, extra=""):
+        return (f"{name} {{ clocks = <&fw 1>, <&fw 2>; clock-names = \"a\", \"b\"; "
+                f"power-domains = <&fw 3>; resets = <&fw 4>; {extra} }};")
+    source = _dtb(tmp_path, (
+        "/dts-v1/; / { #address-cells = <2>; #size-cells = <2>; "
+        "fw: firmware { #clock-cells = <1>; }; aliases { ethernet0 = \"/axi/ethernet@ff0e0000\"; };"
+        " axi { " + node("serial@ff000000") + node("serial@ff010000")
+        + node("gpio@ff0a0000", "pinctrl-0 = <1>; pinctrl-names = \"default\";")
+        + node("mmc@ff170000") + node("ethernet@ff0b0000", "status = \"disabled\";")
+        + node("ethernet@ff0e0000", "phy-handle = <1>; mdio { };") + " }; };"))
+    tree = device_trees.patched("zynqmp", source, tmp_path / "cache")
+    clock = int(_fdtget(tree, "-t", "x", device_trees.FIXED_CLOCK, "phandle"), 16)
+    assert _fdtget(tree, "-t", "u", device_trees.FIXED_CLOCK, "clock-frequency") == "100000000"
+    for path in device_trees.ZYNQMP_PERIPHERALS + (device_trees.ZYNQMP_GEM0,):
+        assert _fdtget(tree, "-t", "x", path, "clocks") == f"{clock:x} {clock:x}"
+        properties = subprocess.run(["fdtget", "-p", str(tree), path], check=True,
+                                    capture_output=True, text=True).stdout.split()
+        assert not {"power-domains", "resets", "pinctrl-0", "phy-handle"} & set(properties)
+    assert _fdtget(tree, "-t", "s", device_trees.ZYNQMP_GEM0, "status") == "okay"
+    assert _fdtget(tree, "-t", "s", "/axi/ethernet@ff0e0000", "status") == "disabled"
+    assert _fdtget(tree, "-t", "s", "/aliases", "ethernet0") == device_trees.ZYNQMP_GEM0
+    assert _fdtget(tree, "-t", "s", "/sram@b0000000", "compatible") == "mmio-sram"
+
+
+def test_a_zynq7000_build_puts_the_built_kernel_its_tree_and_armhf_parts_together(
+        parts, tmp_path, monkeypatch):
+    server, busybox, _, libs = parts
+    kernel_folder = tmp_path / "zynq-kernel"
+    write(kernel_folder / "zImage", b"zImage")
+    write(kernel_folder / "zynq-zc702.dtb", b"dtb")
+    write(kernel_folder / "release", b"6.1.192\n")
+    patched_tree = write(tmp_path / "zynq7000.dtb", b"patched")
+    asked = {}
+    monkeypatch.setattr(artifacts, "target_server",
+                        lambda cache, progress, arch="aarch64": asked.setdefault("arch", arch)
+                        and server)
+    monkeypatch.setattr(artifacts, "stripped", lambda path, cache: path)
+    monkeypatch.setattr(artifacts.packages, "busybox",
+                        lambda cache, arch: asked.setdefault("busybox", arch) and busybox)
+    monkeypatch.setattr(artifacts.zynq_kernel, "build",
+                        lambda cache, progress: zynq_kernel.ZynqKernel(kernel_folder))
+    monkeypatch.setattr(artifacts.device_trees, "patched",
+                        lambda soc, source, cache: asked.setdefault("tree", (soc, source.name))
+                        and patched_tree)
+    plan = ramdisk.plan
+    monkeypatch.setattr(artifacts.ramdisk, "plan",
+                        lambda *a, **k: asked.setdefault("libdir", k["guest_libdir"])
+                        and plan(*a[:3], libs, **k))
+    built = artifacts.build(tmp_path / "cache", soc="zynq7000")
+    assert asked == {"arch": "armhf", "busybox": "armhf", "tree": ("zynq7000", "zynq-zc702.dtb"),
+                     "libdir": "lib/arm-linux-gnueabihf"}
+    assert (built.kernel, built.device_tree, built.kernel_release) == (
+        kernel_folder / "zImage", patched_tree, "6.1.192")
+    with gzip.open(built.initrd) as initrd:
+        assert b"lib/arm-linux-gnueabihf/libgrpc++.so.1.51" in initrd.read()
+
+
+def test_read_elf_agrees_with_readelf_on_a_32_bit_armhf_library():
+    """The Zynq-7000's RAM-disk is armhf: 32-bit ELF, as Debian's armhf
+    libraries (installed by scripts/install-emulate-deps.sh) are."""
+    library = sorted(pathlib.Path("/usr/lib/arm-linux-gnueabihf").glob("libgrpc++.so.*"))[0]
+    readelf = subprocess.run(["readelf", "-d", str(library)], capture_output=True, text=True,
+                             check=True).stdout
+    needed = [line.split("[")[1].rstrip("]") for line in readelf.splitlines()
+              if "(NEEDED)" in line]
+    info = elf.read_elf(library.read_bytes(), str(library))
+    assert (info.machine, info.interpreter, list(info.needed)) == (elf.EM_ARM, "", needed)

@@ -1,4 +1,4 @@
-"""``pynq-remote emulate``: a real aarch64 Linux target in QEMU, no board needed."""
+"""``pynq-remote emulate``: a real Linux target in QEMU, no board needed."""
 
 import signal
 
@@ -14,6 +14,10 @@ from .options import json_option
               help="Stop the target that another `pynq-remote emulate` started.")
 @click.option("--background", is_flag=True,
               help="Exit once the target answers and leave it running (stop it with --stop).")
+@click.option("--soc", type=click.Choice(list(emulation.SOCS)), default=emulation.socs.DEFAULT,
+              show_default=True,
+              help="The machine: QEMU's generic virt (aarch64), or its models of the "
+                   "Zynq-7000 (xilinx-zynq-a9, armhf) and Zynq UltraScale+ (xlnx-zcu102).")
 @click.option("--memory", "memory_mib", type=click.IntRange(128), metavar="MIB",
               default=emulation.emulator.DEFAULT_MEMORY_MIB, show_default=True,
               help="RAM the kernel manages (its mem= limit).")
@@ -28,13 +32,14 @@ from .options import json_option
 @json_option
 @click.pass_obj
 def emulate(ctx, stop, background, **options):
-    """Boot the emulated target: pynq-remote-server on aarch64 Linux in QEMU.
+    """Boot the emulated target: pynq-remote-server on Linux in QEMU.
 
-    Builds what is missing (the server cross-built for aarch64, a RAM-disk
-    from Debian's arm64 kernel and busybox; all cached), boots it with
-    qemu-system-aarch64 -M virt, waits until the server answers and prints
-    the address to use (a free loopback port). Ctrl-C stops it, as does
-    `pynq-remote emulate --stop` from another shell.
+    Builds what is missing (the server cross-built for the SoC, a RAM-disk
+    from Debian's busybox, Debian's arm64 kernel or, for --soc zynq7000, a
+    kernel built once from Debian's kernel source; all cached), boots it
+    (qemu-system-aarch64 -M virt by default), waits until the server
+    answers and prints the address to use (a free loopback port). Ctrl-C
+    stops it, as does `pynq-remote emulate --stop` from another shell.
     """
     if stop:
         state = emulation.stop_running()
@@ -70,7 +75,8 @@ def _show_ready(ctx, emulator, background):
     def render(console):
         console.print(f"emulated target ready at [bold]{state.address}[/bold] "
                       f"(booted in {state.boot_seconds:.1f} s)")
-        console.print(f"  kernel {state.kernel_release} (aarch64); buffer carve-out "
+        console.print(f"  {emulation.socs.get(state.soc).description}, kernel {state.kernel_release}; buffer "
+                      f"carve-out "
                       f"{state.carveout_size // 2**20} MiB at {state.carveout_base:#x}")
         console.print(f"  export PYNQ_REMOTE_DEVICES={state.address}")
         console.print(f"  serial console log: {state.console_log}")

@@ -6,22 +6,25 @@ the ``host:port`` of the server. ``stop_running()`` stops a target started
 by another process.
 """
 
-from .artifacts import Artifacts, BuildFailed, build, cache_dir
+from .artifacts import Artifacts, build, cache_dir
 from .emulator import (AlreadyRunning, Emulator, EmulatorError, NotRunning, State,
                        read_state, run_dir, run_on_console, stop_running)
+from .failures import BuildFailed
 from .host import MissingHostPackages
+from .socs import SOCS
 
 
 def boot(folder=None, cache=None, progress=lambda _message: None, **options):
     """Builds what is missing, boots it and returns the running ``Emulator``
     (its ``address`` answers health checks). ``options`` go to ``Emulator``:
-    ``memory_mib``, ``carveout_mib``, ``cpus``, ``boot_timeout``."""
+    ``memory_mib``, ``carveout_mib``, ``cpus``, ``boot_timeout``, ``soc``
+    ("virt", "zynq7000" or "zynqmp")."""
     emulator = Emulator(None, folder, **options)
     emulator.check_not_running()  # before a build that may take minutes
-    emulator.artifacts = build(cache, progress)
+    emulator.artifacts = build(cache, progress, emulator.soc.name)
     emulator.start(progress)
     return emulator
 
 __all__ = ["AlreadyRunning", "Artifacts", "BuildFailed", "Emulator", "EmulatorError",
            "MissingHostPackages", "NotRunning", "State", "boot", "build", "cache_dir", "read_state",
-           "run_dir", "run_on_console", "stop_running"]
+           "SOCS", "run_dir", "run_on_console", "stop_running"]

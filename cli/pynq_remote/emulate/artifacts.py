@@ -1,7 +1,10 @@
-"""Builds what the emulated target boots: the aarch64 server (cross-built
-from the checkout or the installed sources, or ``$PYNQ_REMOTE_TARGET_SERVER``), the pinned
-kernel, and the RAM-disk. Everything lands in the cache and is rebuilt only
-when its inputs change: the RAM-disk is named by a hash of every file in it."""
+"""Builds what the emulated target boots: the server for the SoC's
+architecture (cross-built from the checkout or the installed sources, or
+``$PYNQ_REMOTE_TARGET_SERVER`` / ``$PYNQ_REMOTE_TARGET_SERVER_ARMHF``), the
+kernel (Debian's pinned arm64 one, or for the Zynq-7000 one built from
+Debian's kernel source), the device tree of a Xilinx SoC, and the RAM-disk.
+Everything lands in the cache and is rebuilt only when its inputs change:
+the RAM-disk is named by a hash of every file in it."""
 
 import dataclasses
 import hashlib
@@ -13,17 +16,23 @@ import subprocess
 import tempfile
 
 from .. import sources
-from ..errors import PynqRemoteUserError, ServerNotFound
-from . import host, packages, ramdisk
+from ..errors import ServerNotFound
+from . import device_trees, elf, host, packages, ramdisk, socs, zynq_kernel
+from .failures import BuildFailed
 
 TARGET_SERVER_ENV = "PYNQ_REMOTE_TARGET_SERVER"
+TARGET_SERVER_ENVS = {"aarch64": TARGET_SERVER_ENV, "armhf": "PYNQ_REMOTE_TARGET_SERVER_ARMHF"}
 CACHE_ENV = "PYNQ_REMOTE_EMULATE_CACHE"
 CROSS_BUILD_SCRIPT = sources.root() / "scripts" / "cross-build-server.sh"
 CROSS_BUILT_SERVER = sources.server_source_dir() / "build-aarch64" / "pynq-remote-server"
+TOOLCHAINS = {"aarch64": "aarch64-linux-gnu", "armhf": "arm-linux-gnueabihf"}
+STRIP_TOOLS = {elf.EM_AARCH64: "aarch64-linux-gnu-strip", elf.EM_ARM: "arm-linux-gnueabihf-strip"}
+ZYNQMP_DEVICE_TREE = "zynqmp-zcu102-rev1.0.dtb"
 
 
-class BuildFailed(PynqRemoteUserError):
-    """A build step failed; the message names its log."""
+def cross_built_server(arch):
+    """Where scripts/cross-build-server.sh puts the server for ``arch``."""
+    return sources.server_source_dir() / f"build-{arch}" / "pynq-remote-server"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -34,6 +43,7 @@ class Artifacts:
     initrd: pathlib.Path
     kernel_release: str
     key: str  # the RAM-disk's input hash
+    device_tree: pathlib.Path = None  # QEMU's -dtb; None: QEMU makes one (virt)
 
     @property
     def initrd_bytes(self):
@@ -54,23 +64,27 @@ def _no_progress(_message):
     pass
 
 
-def target_server(cache, progress=_no_progress):
-    """The aarch64 server: ``$PYNQ_REMOTE_TARGET_SERVER``, else cross-built
-    (incrementally) from this source tree by scripts/cross-build-server.sh."""
-    explicit = os.environ.get(TARGET_SERVER_ENV)
+def target_server(cache, progress=_no_progress, arch="aarch64"):
+    """The server for ``arch`` ("aarch64" or "armhf"): ``$PYNQ_REMOTE_TARGET_SERVER``
+    (``..._ARMHF``), else cross-built (incrementally) from this source tree
+    by scripts/cross-build-server.sh."""
+    env = TARGET_SERVER_ENVS[arch]
+    explicit = os.environ.get(env)
     if explicit:
         if not os.access(explicit, os.R_OK):
-            raise ServerNotFound(f"{TARGET_SERVER_ENV}={explicit} is not a readable file")
+            raise ServerNotFound(f"{env}={explicit} is not a readable file")
         return pathlib.Path(explicit)
-    host.require("cross-building the server", tools=host.BUILD_TOOLS, files=host.BUILD_FILES)
+    host.require("cross-building the server", tools=host.BUILD_TOOLS[arch],
+                 files=host.BUILD_FILES[arch])
     if sources.is_installed():
-        return _cross_build_installed(cache, progress)
-    step = "cross-building pynq-remote-server for aarch64"
+        return _cross_build_installed(cache, progress, arch)
+    step = f"cross-building pynq-remote-server for {arch}"
     progress(step)
-    log = pathlib.Path(cache) / "logs" / "cross-build.log"
+    log = pathlib.Path(cache) / "logs" / f"cross-build-{arch}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
+    built = cross_built_server(arch)
     with open(log, "w") as out:
-        build = subprocess.Popen([str(CROSS_BUILD_SCRIPT)], stdout=subprocess.PIPE,
+        build = subprocess.Popen([str(CROSS_BUILD_SCRIPT), arch], stdout=subprocess.PIPE,
                                  stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                  text=True, errors="replace")
         for line in build.stdout:
@@ -79,14 +93,14 @@ def target_server(cache, progress=_no_progress):
             if percent:
                 progress(f"{step} ({percent.group(1)}%)")
         code = build.wait()
-    if code != 0 or not CROSS_BUILT_SERVER.is_file():
+    if code != 0 or not built.is_file():
         raise BuildFailed(f"cross-building the server failed (exit code {code}); see {log}")
-    return CROSS_BUILT_SERVER
+    return built
 
 
-def _cross_build_installed(cache, progress):
+def _cross_build_installed(cache, progress, arch):
     """Cross-builds the installed sources into the cache, once per their content."""
-    toolchain = sources.server_source_dir() / "cmake" / "aarch64-linux-gnu.cmake"
+    toolchain = sources.server_source_dir() / "cmake" / f"{TOOLCHAINS[arch]}.cmake"
     options = [f"-DCMAKE_TOOLCHAIN_FILE={toolchain}", "-DCMAKE_BUILD_TYPE=Release",
                "-DPYNQ_REMOTE_BUILD_TESTS=OFF"]
     folder = pathlib.Path(cache) / "cross-build" / sources.serverbuild.sources_key(*options)
@@ -95,7 +109,7 @@ def _cross_build_installed(cache, progress):
         return server
     try:
         return sources.serverbuild.build(
-            folder, options, "cross-building pynq-remote-server for aarch64", progress)
+            folder, options, f"cross-building pynq-remote-server for {arch}", progress)
     except sources.BuildFailed as error:
         raise BuildFailed(error.msg) from error
 
@@ -108,7 +122,8 @@ def stripped(server, cache):
     target = pathlib.Path(cache) / "servers" / digest / "pynq-remote-server"
     if target.is_file():
         return target
-    strip = shutil.which("aarch64-linux-gnu-strip")
+    machine = elf.read_elf(data, str(server)).machine
+    strip = shutil.which(STRIP_TOOLS.get(machine, ""))
     if strip is None:
         return pathlib.Path(server)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -122,20 +137,41 @@ def stripped(server, cache):
     return target
 
 
-def build(cache=None, progress=_no_progress):
-    """Builds (or finds in the cache) everything the emulated target boots."""
+def _server(soc, cache, progress):
+    if soc.server_arch == "aarch64":
+        return stripped(target_server(cache, progress), cache)
+    return stripped(target_server(cache, progress, soc.server_arch), cache)
+
+
+def _kernel(soc, cache, progress):
+    """(kernel image, release, modules holder, device tree or None) of ``soc``."""
+    if soc.name == "zynq7000":
+        kernel = zynq_kernel.build(cache, progress)
+        tree = device_trees.patched(soc.name, kernel.device_tree, cache)
+        return kernel.image, kernel.release, kernel, tree
+    kernel = packages.kernel(cache, soc.modules)
+    tree = None
+    if soc.name == "zynqmp":
+        tree = device_trees.patched(soc.name, kernel.device_tree(ZYNQMP_DEVICE_TREE), cache)
+    return kernel.image, kernel.release, kernel, tree
+
+
+def build(cache=None, progress=_no_progress, soc=socs.DEFAULT):
+    """Builds (or finds in the cache) everything the emulated ``soc`` boots."""
+    soc = socs.get(soc)
     cache = (pathlib.Path(cache) if cache else cache_dir()).absolute()
     cache.mkdir(parents=True, exist_ok=True)
-    server = stripped(target_server(cache, progress), cache)
-    progress("fetching the Debian arm64 kernel and busybox")
-    busybox = packages.busybox(cache)
-    kernel = packages.kernel(cache)
-    entries = ramdisk.plan(server, busybox, kernel)
-    key = ramdisk.key(entries, kernel.release)
+    server = _server(soc, cache, progress)
+    progress(f"fetching Debian's {soc.debian_arch} busybox and the kernel")
+    busybox = packages.busybox(cache, soc.debian_arch)
+    image, release, kernel, tree = _kernel(soc, cache, progress)
+    entries = ramdisk.plan(server, busybox, kernel, soc.library_dirs,
+                           guest_libdir=soc.guest_libdir)
+    key = ramdisk.key(entries, release)
     folder = cache / "ramdisks" / key[:16]
     initrd = folder / "initrd.cpio.gz"
     if not initrd.is_file():
         progress("assembling the RAM-disk")
         folder.mkdir(parents=True, exist_ok=True)
         ramdisk.write(entries, initrd)
-    return Artifacts(kernel.image, initrd, kernel.release, key)
+    return Artifacts(image, initrd, release, key, tree)

@@ -1,5 +1,5 @@
-"""Just enough of ELF to assemble a RAM-disk: a 64-bit little-endian file's
-machine, program interpreter, ``NEEDED`` and ``RUNPATH`` entries, and the
+"""Just enough of ELF to assemble a RAM-disk: a little-endian file's
+(64-bit aarch64 or 32-bit armhf) machine, program interpreter, ``NEEDED`` and ``RUNPATH`` entries, and the
 contents of a named section (a kernel module's ``.modinfo``)."""
 
 import dataclasses
@@ -7,13 +7,14 @@ import struct
 
 from ..errors import PynqRemoteUserError
 
+EM_ARM = 40
 EM_AARCH64 = 183
 _PT_LOAD, _PT_DYNAMIC, _PT_INTERP = 1, 2, 3
 _DT_NULL, _DT_NEEDED, _DT_STRTAB, _DT_RPATH, _DT_RUNPATH = 0, 1, 5, 15, 29
 
 
 class ElfError(PynqRemoteUserError):
-    """A file is not the 64-bit little-endian ELF file it should be."""
+    """A file is not the little-endian ELF file it should be."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -30,12 +31,18 @@ class _Reader:
         self.source = source
         if data[:4] != b"\x7fELF":
             raise ElfError(f"{source}: not an ELF file")
-        if data[4] != 2 or data[5] != 1:
-            raise ElfError(f"{source}: not a 64-bit little-endian ELF file")
+        if data[4] not in (1, 2) or data[5] != 1:
+            raise ElfError(f"{source}: not a little-endian ELF file")
+        # The layouts of ELFCLASS32 and ELFCLASS64: addresses are 4 or 8 bytes.
+        self.wide = data[4] == 2
+        word = "Q" if self.wide else "I"
+        self.program_header = "<IIQQQQ" if self.wide else "<IIIIII"
+        self.section_header = "<II" + word * 4
+        self.dynamic_entry = "<qQ" if self.wide else "<iI"
         self.machine = self.unpack("<H", 18)[0]
-        self.phoff, self.shoff = self.unpack("<QQ", 32)
+        self.phoff, self.shoff = self.unpack("<" + word * 2, 32 if self.wide else 28)
         (self.phentsize, self.phnum, self.shentsize, self.shnum,
-         self.shstrndx) = self.unpack("<HHHHH", 54)
+         self.shstrndx) = self.unpack("<HHHHH", 54 if self.wide else 42)
 
     def unpack(self, fmt, offset):
         size = struct.calcsize(fmt)
@@ -46,8 +53,11 @@ class _Reader:
     def segments(self):
         """(type, offset, vaddr, filesz) of every program header."""
         for i in range(self.phnum):
-            p_type, _flags, offset, vaddr, _paddr, filesz = self.unpack(
-                "<IIQQQQ", self.phoff + i * self.phentsize)
+            fields = self.unpack(self.program_header, self.phoff + i * self.phentsize)
+            if self.wide:  # p_flags comes second in ELFCLASS64
+                p_type, _flags, offset, vaddr, _paddr, filesz = fields
+            else:
+                p_type, offset, vaddr, _paddr, filesz, _memsz = fields
             yield p_type, offset, vaddr, filesz
 
     def file_offset(self, vaddr):
@@ -64,7 +74,7 @@ class _Reader:
 
     def sections(self):
         """(name, offset, size) of every section."""
-        headers = [self.unpack("<IIQQQQ", self.shoff + i * self.shentsize)
+        headers = [self.unpack(self.section_header, self.shoff + i * self.shentsize)
                    for i in range(self.shnum)]
         if not headers:
             return
@@ -81,7 +91,9 @@ def read_elf(data, source="<bytes>"):
         if p_type == _PT_INTERP:
             interpreter = reader.string(offset)
         elif p_type == _PT_DYNAMIC:
-            dynamic = [reader.unpack("<qQ", offset + i * 16) for i in range(filesz // 16)]
+            size = struct.calcsize(reader.dynamic_entry)
+            dynamic = [reader.unpack(reader.dynamic_entry, offset + i * size)
+                       for i in range(filesz // size)]
     entries = []
     for tag, value in dynamic:
         if tag == _DT_NULL:

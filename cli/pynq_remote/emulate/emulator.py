@@ -1,4 +1,5 @@
-"""Boots the emulated target in ``qemu-system-aarch64 -M virt`` and stops it.
+"""Boots the emulated target in QEMU (``-M virt``, or a Xilinx SoC's model:
+see ``socs``) and stops it.
 
 QEMU runs daemonized in its own session (Ctrl-C in a terminal reaches only
 the CLI, which then stops QEMU), with user-mode networking that forwards one
@@ -23,15 +24,14 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from ..connection import channel
 from ..errors import PynqRemoteUserError
-from . import host
+from . import host, socs
 from .artifacts import cache_dir
 
 GUEST_PORT = 7967
-RAM_BASE = 0x40000000  # where -M virt puts RAM
 DEFAULT_MEMORY_MIB = 256  # the kernel's (mem=)
 DEFAULT_CARVEOUT_MIB = 64  # RAM above mem=, the server's buffer carve-out
 DEFAULT_BOOT_TIMEOUT_S = 300.0
-QEMU = "qemu-system-aarch64"
+QEMUS = (b"qemu-system-aarch64", b"qemu-system-arm")
 RUN_DIR_ENV = "PYNQ_REMOTE_EMULATE_RUN_DIR"
 STATE_FILE = "state.json"
 # What guest/pynq-remote prints each time the server exits; so many in a row
@@ -77,6 +77,7 @@ class State:
     console_log: str
     qemu_log: str
     boot_seconds: float  # None while booting
+    soc: str = socs.DEFAULT
 
     def as_dict(self):
         return dataclasses.asdict(self)
@@ -93,7 +94,7 @@ def _is_our_qemu(pid, console_socket):
         command = pathlib.Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     except OSError:
         return False
-    return (_alive(pid) and bool(command) and command[0].endswith(QEMU.encode())
+    return (_alive(pid) and bool(command) and command[0].endswith(QEMUS)
             and any(console_socket.encode() in arg for arg in command))
 
 
@@ -153,12 +154,13 @@ class Emulator:
 
     def __init__(self, artifacts, folder=None, memory_mib=DEFAULT_MEMORY_MIB,
                  carveout_mib=DEFAULT_CARVEOUT_MIB, cpus=2,
-                 boot_timeout=DEFAULT_BOOT_TIMEOUT_S):
+                 boot_timeout=DEFAULT_BOOT_TIMEOUT_S, soc=socs.DEFAULT):
         if memory_mib < 128:
             raise EmulatorError(f"memory of {memory_mib} MiB is too small: the kernel "
                                 "needs at least 128 MiB")
         if carveout_mib < 1:
             raise EmulatorError("the carve-out needs at least 1 MiB")
+        self.soc = socs.get(soc)
         self.artifacts = artifacts
         # Absolute: daemonized QEMU changes to /.
         self.folder = pathlib.Path(folder or run_dir()).absolute()
@@ -172,7 +174,7 @@ class Emulator:
     @property
     def carveout(self):
         """(base, size) of the buffer carve-out: the RAM above ``mem=``."""
-        return RAM_BASE + self.memory_mib * 2**20, self.carveout_mib * 2**20
+        return self.soc.ram_base + self.memory_mib * 2**20, self.carveout_mib * 2**20
 
     @property
     def address(self):
@@ -188,21 +190,25 @@ class Emulator:
 
     def command(self, port):
         """The QEMU command line, forwarding 127.0.0.1:``port`` to the server."""
+        soc = self.soc
         base, size = self.carveout
-        append = (f"console=ttyAMA0 mem={self.memory_mib}M quiet "
-                  f"pynq_remote.carveout={base:#x}:{size:#x}")
+        append = " ".join(filter(None, (
+            f"console={soc.console} mem={self.memory_mib}M quiet "
+            f"pynq_remote.carveout={base:#x}:{size:#x}", soc.kernel_append)))
+        device_tree = (["-dtb", str(self.artifacts.device_tree)]
+                       if self.artifacts.device_tree else [])
         return [
-            QEMU, "-M", "virt", "-cpu", "cortex-a57", "-smp", str(self.cpus),
+            soc.qemu, *soc.machine, "-smp", str(min(self.cpus, soc.max_cpus)),
             "-m", f"{self.memory_mib + self.carveout_mib}M",
             "-nodefaults", "-no-user-config", "-display", "none",
             "-kernel", str(self.artifacts.kernel), "-initrd", str(self.artifacts.initrd),
-            "-append", append,
+            *device_tree, "-append", append,
             "-chardev", f"socket,id=console,path={self.console_socket},server=on,"
                         f"wait=off,logfile={self.console_log}",
+            *["-serial", "null"] * soc.serial_ports_before_console,
             "-serial", "chardev:console",
             "-netdev", f"user,id=net0,hostfwd=tcp:127.0.0.1:{port}-:{GUEST_PORT}",
-            # romfile=: no PXE ROM, so the ipxe-qemu package is not needed.
-            "-device", "virtio-net-pci,netdev=net0,romfile=",
+            *[part.format(netdev="net0") for part in soc.nic],
         ]
 
     def start(self, progress=lambda _message: None):
@@ -214,7 +220,7 @@ class Emulator:
         pidfile, qemu_log = self.folder / "qemu.pid", self.folder / "qemu.log"
         for stale in (self.console_socket, self.console_log, pidfile):
             stale.unlink(missing_ok=True)
-        progress("booting the emulated target (qemu-system-aarch64 -M virt, TCG)")
+        progress(f"booting the emulated target ({self.soc.description}, TCG)")
         started = time.monotonic()
         for _ in range(3):  # the free port may be taken before QEMU binds it
             port = free_port()
@@ -233,7 +239,7 @@ class Emulator:
         base, size = self.carveout
         self.state = State(self.pid, f"127.0.0.1:{port}", self.artifacts.kernel_release,
                            base, size, str(self.console_socket), str(self.console_log),
-                           str(qemu_log), None)
+                           str(qemu_log), None, self.soc.name)
         self._save_state()  # so that --stop finds QEMU while it boots
         try:
             self._wait_healthy(started)
@@ -248,7 +254,9 @@ class Emulator:
     def check_not_running(self):
         """Raises ``MissingHostPackages`` without QEMU, ``AlreadyRunning`` when
         a target runs from this folder."""
-        host.require("booting the emulated target", tools=host.BOOT_TOOLS)
+        host.require("booting the emulated target",
+                     tools=host.BOOT_TOOLS_ARM if self.soc.qemu == "qemu-system-arm"
+                     else host.BOOT_TOOLS)
         running = read_state(self.folder)
         if running is not None:
             raise AlreadyRunning(

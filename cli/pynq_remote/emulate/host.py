@@ -9,22 +9,33 @@ from ..errors import PynqRemoteUserError
 
 INSTALL_SCRIPT = "scripts/install-emulate-deps.sh"
 ARM64_LIBDIR = "/usr/lib/aarch64-linux-gnu"
+ARMHF_LIBDIR = "/usr/lib/arm-linux-gnueabihf"
 
 # (what is looked for, the Debian package that has it)
 BOOT_TOOLS = [("qemu-system-aarch64", "qemu-system-arm")]
+BOOT_TOOLS_ARM = [("qemu-system-arm", "qemu-system-arm")]
 PACKAGE_TOOLS = [("apt-get", "apt"), ("dpkg-deb", "dpkg")]
-BUILD_TOOLS = [
+_COMMON_BUILD_TOOLS = [
     ("cmake", "cmake"),
     ("protoc", "protobuf-compiler"),
     ("grpc_cpp_plugin", "protobuf-compiler-grpc"),
-    ("aarch64-linux-gnu-g++", "g++-aarch64-linux-gnu"),
-    ("aarch64-linux-gnu-pkg-config", "pkgconf:arm64"),
 ]
-BUILD_FILES = [
-    (f"{ARM64_LIBDIR}/pkgconfig/grpc++.pc", "libgrpc++-dev:arm64"),
-    (f"{ARM64_LIBDIR}/pkgconfig/protobuf.pc", "libprotobuf-dev:arm64"),
-    (f"{ARM64_LIBDIR}/pkgconfig/libcrypto.pc", "libssl-dev:arm64"),
-]
+# By the server's architecture, as scripts/cross-build-server.sh names it.
+BUILD_TOOLS = {
+    "aarch64": _COMMON_BUILD_TOOLS + [
+        ("aarch64-linux-gnu-g++", "g++-aarch64-linux-gnu"),
+        ("aarch64-linux-gnu-pkg-config", "pkgconf:arm64")],
+    "armhf": _COMMON_BUILD_TOOLS + [
+        ("arm-linux-gnueabihf-g++", "g++-arm-linux-gnueabihf"),
+        ("arm-linux-gnueabihf-pkg-config", "pkgconf:armhf")],
+}
+BUILD_FILES = {
+    arch: [(f"{libdir}/pkgconfig/grpc++.pc", f"libgrpc++-dev:{debian}"),
+           (f"{libdir}/pkgconfig/protobuf.pc", f"libprotobuf-dev:{debian}"),
+           (f"{libdir}/pkgconfig/libcrypto.pc", f"libssl-dev:{debian}")]
+    for arch, libdir, debian in (("aarch64", ARM64_LIBDIR, "arm64"),
+                                 ("armhf", ARMHF_LIBDIR, "armhf"))
+}
 
 class MissingHostPackages(PynqRemoteUserError):
     """Tools or files the emulated target needs are not on this machine."""
@@ -33,12 +44,13 @@ class MissingHostPackages(PynqRemoteUserError):
         self.packages = tuple(packages)
         super().__init__(
             f"{what} needs Debian packages that are missing: {' '.join(self.packages)}"
-            f" (install them with apt-get after `dpkg --add-architecture arm64`, "
+            f" (install them with apt-get after `dpkg --add-architecture arm64` "
+            f"(armhf for the Zynq-7000), "
             f"or run {INSTALL_SCRIPT})")
 
 
 class Arm64ListsMissing(PynqRemoteUserError):
-    """apt knows no arm64 packages, so the kernel and busybox cannot be fetched."""
+    """apt knows no arm64 (or armhf) packages, so the kernel and busybox cannot be fetched."""
 
 
 def missing_packages(tools=(), files=()):
@@ -61,5 +73,6 @@ def require_arm64_lists(package):
                             text=True, check=False).stdout
     if "Candidate:" not in policy or "Candidate: (none)" in policy:
         raise Arm64ListsMissing(
-            f"apt has no {package}: enable arm64 packages with `dpkg "
-            f"--add-architecture arm64 && apt-get update` (or run {INSTALL_SCRIPT})")
+            f"apt has no {package}: enable its architecture with `dpkg "
+            f"--add-architecture {package.rpartition(':')[2]} && apt-get update` "
+            f"(or run {INSTALL_SCRIPT})")

@@ -1,5 +1,6 @@
-"""The Debian arm64 packages the RAM-disk is made from, pinned, fetched with
-``apt-get download`` into the cache and unpacked there (never installed)."""
+"""The Debian packages the RAM-disk is made from (arm64, and armhf busybox
+for the Zynq-7000), pinned, fetched with ``apt-get download`` into the
+cache and unpacked there (never installed)."""
 
 import pathlib
 import shutil
@@ -9,14 +10,15 @@ import tempfile
 from ..errors import PynqRemoteUserError
 from . import elf, host
 
-ARCH = "arm64"
+ARCH = "arm64"  # the kernel's; busybox comes for the SoC's architecture
 # Pins: change a version here when Debian drops it from the archive (the
 # error then says so). The kernel's ABI is part of its package name.
 KERNEL = ("linux-image-6.1.0-50-arm64", "6.1.176-1")
 BUSYBOX = ("busybox-static", "1:1.35.0-4+deb12u1+b1")
-# What user-mode networking needs beyond the kernel image: the NIC is
-# virtio-net on PCI (the PCI host bridge driver is built in).
+# What user-mode networking needs on -M virt beyond the kernel image.
 NETWORK_MODULES = ("virtio_pci", "virtio_net")
+# Where the kernel package keeps the ZynqMP device trees.
+XILINX_DEVICE_TREES = "usr/lib/linux-image-{release}/xilinx"
 
 
 class PackageError(PynqRemoteUserError):
@@ -33,23 +35,23 @@ def _run(command, what, cwd=None):
     return result.stdout
 
 
-def fetch_deb(cache_dir, name, version):
-    """The path of ``name:arm64`` at ``version`` in ``cache_dir/debs``, downloaded once."""
+def fetch_deb(cache_dir, name, version, arch=ARCH):
+    """The path of ``name:arch`` at ``version`` in ``cache_dir/debs``, downloaded once."""
     debs = pathlib.Path(cache_dir) / "debs"
     debs.mkdir(parents=True, exist_ok=True)
-    target = debs / f"{name}_{version.split(':')[-1]}_{ARCH}.deb"
+    target = debs / f"{name}_{version.split(':')[-1]}_{arch}.deb"
     if target.is_file():
         return target
     host.require("downloading Debian packages", tools=host.PACKAGE_TOOLS)
-    host.require_arm64_lists(f"{name}:{ARCH}")
+    host.require_arm64_lists(f"{name}:{arch}")
     with tempfile.TemporaryDirectory(dir=debs) as staging:
-        _run(["apt-get", "download", "-q", f"{name}:{ARCH}={version}"],
-             f"apt-get download {name}:{ARCH}={version} (is that version still in "
-             f"the archive? `apt-cache policy {name}:{ARCH}` tells; the pins are in "
+        _run(["apt-get", "download", "-q", f"{name}:{arch}={version}"],
+             f"apt-get download {name}:{arch}={version} (is that version still in "
+             f"the archive? `apt-cache policy {name}:{arch}` tells; the pins are in "
              f"{__name__})", cwd=staging)
         downloaded = list(pathlib.Path(staging).glob("*.deb"))
         if len(downloaded) != 1:
-            raise PackageError(f"apt-get download {name}:{ARCH} left {len(downloaded)} files")
+            raise PackageError(f"apt-get download {name}:{arch} left {len(downloaded)} files")
         return pathlib.Path(shutil.move(str(downloaded[0]), str(target)))
 
 
@@ -59,13 +61,15 @@ def unpack(deb, into):
     _run(["dpkg-deb", "-x", str(deb), str(into)], f"dpkg-deb -x {deb.name}")
 
 
-def busybox(cache_dir):
-    """The static arm64 busybox binary, unpacked once into the cache."""
+def busybox(cache_dir, arch=ARCH):
+    """The static busybox binary for ``arch``, unpacked once into the cache."""
     name, version = BUSYBOX
-    target = pathlib.Path(cache_dir) / f"busybox-{version.replace(':', '_')}" / "busybox"
+    suffix = "" if arch == ARCH else f"-{arch}"
+    target = (pathlib.Path(cache_dir) / f"busybox-{version.replace(':', '_')}{suffix}"
+              / "busybox")
     if target.is_file():
         return target
-    deb = fetch_deb(cache_dir, name, version)
+    deb = fetch_deb(cache_dir, name, version, arch)
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent) as staging:
         unpack(deb, staging)
@@ -85,6 +89,10 @@ class Kernel:
         self.release = (self.folder / "release").read_text().strip()
         self.modules = [self.folder / "modules" / line
                         for line in (self.folder / "modules.order").read_text().split()]
+
+    def device_tree(self, name):
+        """One of the package's Xilinx device trees, e.g. ``zynqmp-zcu102-rev1.0.dtb``."""
+        return self.folder / "xilinx" / name
 
 
 def kernel(cache_dir, modules=NETWORK_MODULES):
@@ -107,6 +115,9 @@ def kernel(cache_dir, modules=NETWORK_MODULES):
         partial = root / "result"
         (partial / "modules").mkdir(parents=True)
         shutil.copy2(images[0], partial / "vmlinuz")
+        trees_dir = root / XILINX_DEVICE_TREES.format(release=release)
+        if trees_dir.is_dir():
+            shutil.copytree(trees_dir, partial / "xilinx")
         for relative in order:
             shutil.copy2(trees[0] / relative, partial / "modules" / pathlib.Path(relative).name)
         (partial / "release").write_text(release + "\n")

@@ -1,7 +1,7 @@
 """The RAM-disk of the emulated target: busybox, the server with exactly the
-shared libraries its ``NEEDED`` entries (and theirs) name, the network
-modules, and the init scripts in ``guest/``; written as a gzip-compressed
-``newc`` cpio archive."""
+shared libraries its ``NEEDED`` entries (and theirs) name, the kernel
+modules the SoC needs, and the init scripts in ``guest/``; written as a
+gzip-compressed ``newc`` cpio archive."""
 
 import dataclasses
 import gzip
@@ -21,6 +21,7 @@ GUEST_LIBDIR = "lib/aarch64-linux-gnu"
 SERVER_PATH = "usr/bin/pynq-remote-server"
 # Format of what this module writes: part of the cache key.
 FORMAT = 1
+_ARCH_NAMES = {elf.EM_AARCH64: "arm64", elf.EM_ARM: "armhf"}
 
 
 class LibraryNotFound(PynqRemoteUserError):
@@ -38,13 +39,14 @@ class Entry:
     device: tuple = (0, 0)
 
 
-def needed_libraries(binary, search_dirs=LIBRARY_DIRS, machine=elf.EM_AARCH64):
+def needed_libraries(binary, search_dirs=LIBRARY_DIRS, machine=None):
     """What ``binary`` needs to run: ``(interpreter, libraries)`` where
     ``interpreter`` is its ``PT_INTERP`` path (or "") and ``libraries`` maps
     each soname, followed through ``NEEDED`` entries, to the file found in its
     ``RUNPATH`` or ``search_dirs``. Raises ``LibraryNotFound``."""
     binary = pathlib.Path(binary)
     info = elf.read_elf(binary.read_bytes(), str(binary))
+    machine = info.machine if machine is None else machine
     interpreter = info.interpreter
     libraries = {}
     pending = [(binary, info)]
@@ -59,8 +61,8 @@ def needed_libraries(binary, search_dirs=LIBRARY_DIRS, machine=elf.EM_AARCH64):
             if found is None:
                 raise LibraryNotFound(
                     f"{soname} (needed by {user.name}) is in none of "
-                    f"{', '.join(map(str, dirs + list(search_dirs)))}: is its arm64 package "
-                    "installed?")
+                    f"{', '.join(map(str, dirs + list(search_dirs)))}: is its "
+                    f"{_ARCH_NAMES.get(machine, 'target')} package installed?")
             libraries[soname] = found
             pending.append((found, elf.read_elf(found.read_bytes(), str(found))))
     return interpreter, libraries
@@ -77,15 +79,17 @@ def _find_library(soname, dirs, machine):
     return None
 
 
-def plan(server, busybox, kernel, search_dirs=LIBRARY_DIRS, guest_files=GUEST_FILES):
+def plan(server, busybox, kernel, search_dirs=LIBRARY_DIRS, guest_files=GUEST_FILES,
+         guest_libdir=GUEST_LIBDIR):
     """Every entry of the RAM-disk, in archive order. ``server`` is the
-    (stripped) aarch64 server, ``busybox`` the static busybox, ``kernel`` a
-    ``packages.Kernel``."""
+    (stripped) server for the target's architecture, ``busybox`` the static
+    busybox, ``kernel`` has the ``modules`` to load (a ``packages.Kernel``);
+    the libraries go to ``guest_libdir``."""
     interpreter, libraries = needed_libraries(server, search_dirs)
     guest = pathlib.Path(guest_files)
     entries = [Entry(d, "dir", mode=0o755) for d in
                ("bin", "sbin", "usr/sbin", "etc/init.d", "proc", "sys", "dev", "tmp", "root",
-                "usr/bin", GUEST_LIBDIR, "lib/modules", "var/cache/pynq-remote")]
+                "usr/bin", guest_libdir, "lib/modules", "var/cache/pynq-remote")]
     entries += [
         Entry("dev/console", "char", mode=0o600, device=(5, 1)),
         Entry("dev/null", "char", mode=0o666, device=(1, 3)),
@@ -105,7 +109,7 @@ def plan(server, busybox, kernel, search_dirs=LIBRARY_DIRS, guest_files=GUEST_FI
         loader = pathlib.Path(interpreter).resolve()
         entries.append(Entry(interpreter.lstrip("/"), "file", loader.read_bytes(), 0o755))
     for soname, path in sorted(libraries.items()):
-        entries.append(Entry(f"{GUEST_LIBDIR}/{soname}", "file", path.read_bytes(), 0o644))
+        entries.append(Entry(f"{guest_libdir}/{soname}", "file", path.read_bytes(), 0o644))
     return entries
 
 

@@ -98,7 +98,7 @@ class PhysicalClockRegisters final : public ClockRegisters {
 LinuxBackend::LinuxBackend(const LinuxBackendOptions& options)
     : paths_(options.paths),
       firmware_dir_(options.firmware_dir),
-      memory_(options.mem_device),
+      memory_(options.mem_device, options.paths.iomem),
       gpio_(options.paths.dev),
       uio_(options.paths.uio_class, options.paths.dev) {
   const std::string platform = choose_platform(options);
@@ -109,9 +109,14 @@ LinuxBackend::LinuxBackend(const LinuxBackendOptions& options)
   apertures_ = *windows_;
   if (PlClocks::supports(platform)) {
     clocks_ = std::make_unique<PlClocks>(
-        platform, std::make_unique<PhysicalClockRegisters>(
-                      memory_, PlClocks::register_pages(platform)));
+        platform,
+        std::make_unique<PhysicalClockRegisters>(
+            memory_, PlClocks::register_pages(platform)),
+        detect_ps_reference_mhz(options.paths, platform));
+    log_info("PS reference clock " + std::to_string(clocks_->reference_mhz()) +
+             " MHz");
   }
+  log_info(describe_fpga_manager(options.paths));
 }
 
 std::shared_ptr<const MmioWindows> LinuxBackend::windows() const {

@@ -75,12 +75,20 @@ void check_inside_apertures(const DesignWindow& window,
 }
 
 void require_fpga_manager(const LinuxPaths& paths) {
-  if (::access(paths.fpga_manager_state.c_str(), F_OK) == 0) return;
-  const std::string manager = paths.fpga_manager_state.substr(
-      0, paths.fpga_manager_state.rfind('/'));
-  throw StatusError(grpc::StatusCode::FAILED_PRECONDITION,
-                    "this board has no FPGA manager (" + manager +
-                        " is missing), so it cannot load bitstreams");
+  switch (detect_fpga_load_interface(paths)) {
+    case FpgaLoadInterface::kFirmwareAttribute:
+      return;
+    case FpgaLoadInterface::kNoManager:
+      throw StatusError(grpc::StatusCode::FAILED_PRECONDITION,
+                        "this board has no FPGA manager (" +
+                            paths.fpga_manager_state.substr(
+                                0, paths.fpga_manager_state.rfind('/')) +
+                            " is missing), so it cannot load bitstreams");
+    case FpgaLoadInterface::kNone:
+      throw StatusError(grpc::StatusCode::FAILED_PRECONDITION,
+                        "this kernel's " + describe_fpga_manager(paths) +
+                            ", so it cannot load bitstreams");
+  }
 }
 
 void load_bitstream(const LinuxPaths& paths, const std::string& firmware_dir,

@@ -17,8 +17,10 @@ namespace pynq_remote {
 void check_inside_apertures(const DesignWindow& window,
                             const MmioWindows& apertures);
 
-// FAILED_PRECONDITION unless the FPGA manager's state file exists: boards
-// without programmable logic (the emulated target) cannot load bitstreams.
+// FAILED_PRECONDITION unless the FPGA manager offers linux-xlnx's firmware
+// and flags attributes: boards without programmable logic (-M virt) and
+// mainline kernels (their manager has no load interface) cannot load
+// bitstreams, and the message says which.
 void require_fpga_manager(const LinuxPaths& paths);
 
 // Points the firmware search path at `firmware_dir`, writes the flags and

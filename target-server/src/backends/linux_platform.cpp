@@ -1,5 +1,8 @@
 #include "backends/linux_platform.h"
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -36,6 +39,43 @@ std::vector<std::string> split_nul(const std::string& text) {
 bool ends_with(const std::string& text, const std::string& suffix) {
   return text.size() >= suffix.size() &&
          text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// A device-tree cell: 4 bytes, big-endian.
+std::optional<uint32_t> read_cell(const std::string& path) {
+  const auto bytes = read_text(path);
+  if (!bytes || bytes->size() != 4) return std::nullopt;
+  uint32_t value = 0;
+  for (const char byte : *bytes) value = value << 8 | static_cast<uint8_t>(byte);
+  return value;
+}
+
+// The first node under `root` (depth first) that `matches` accepts.
+template <typename Match>
+std::optional<std::filesystem::path> find_node(const std::string& root,
+                                               Match matches) {
+  std::error_code error;
+  const auto options =
+      std::filesystem::directory_options::skip_permission_denied;
+  for (std::filesystem::recursive_directory_iterator it(root, options, error),
+       end;
+       !error && it != end; it.increment(error)) {
+    if (it->is_directory(error) && matches(it->path())) return it->path();
+  }
+  return std::nullopt;
+}
+
+bool has_compatible(const std::filesystem::path& node, const std::string& name) {
+  const auto compatible = read_text((node / "compatible").string());
+  if (!compatible) return false;
+  for (const std::string& entry : split_nul(*compatible)) {
+    if (entry == name) return true;
+  }
+  return false;
+}
+
+std::string fpga_manager_dir(const LinuxPaths& paths) {
+  return paths.fpga_manager_state.substr(0, paths.fpga_manager_state.rfind('/'));
 }
 
 }  // namespace
@@ -78,6 +118,58 @@ std::vector<MmioWindow> platform_windows(const std::string& platform) {
     return {{"virtio_mmio", 0x0a000000, 0x4000}};
   }
   return {};
+}
+
+double detect_ps_reference_mhz(const LinuxPaths& paths,
+                               const std::string& platform) {
+  std::optional<std::filesystem::path> node;
+  std::string property;
+  if (platform == "zynq") {
+    node = find_node(paths.device_tree, [](const std::filesystem::path& path) {
+      return has_compatible(path, "xlnx,ps7-clkc");
+    });
+    property = "ps-clk-frequency";
+  } else if (platform == "zynqmp") {
+    node = find_node(paths.device_tree, [](const std::filesystem::path& path) {
+      return path.filename() == "pss_ref_clk";
+    });
+    property = "clock-frequency";
+  }
+  if (!node) return 0;
+  const auto hertz = read_cell((*node / property).string());
+  return hertz ? *hertz / 1e6 : 0;
+}
+
+FpgaLoadInterface detect_fpga_load_interface(const LinuxPaths& paths) {
+  if (::access(paths.fpga_manager_state.c_str(), F_OK) != 0) {
+    return FpgaLoadInterface::kNoManager;
+  }
+  if (::access(paths.fpga_manager_firmware.c_str(), F_OK) == 0 &&
+      ::access(paths.fpga_manager_flags.c_str(), F_OK) == 0) {
+    return FpgaLoadInterface::kFirmwareAttribute;
+  }
+  return FpgaLoadInterface::kNone;
+}
+
+std::string describe_fpga_manager(const LinuxPaths& paths) {
+  const std::string dir = fpga_manager_dir(paths);
+  switch (detect_fpga_load_interface(paths)) {
+    case FpgaLoadInterface::kNoManager:
+      return "no FPGA manager (" + dir + " is missing)";
+    case FpgaLoadInterface::kNone: {
+      const auto name = read_text(dir + "/name");
+      return "FPGA manager '" + (name ? trim_end(*name) : std::string("?")) +
+             "' without a load interface: " + paths.fpga_manager_firmware +
+             " is missing (linux-xlnx kernels have it, mainline kernels do "
+             "not)";
+    }
+    case FpgaLoadInterface::kFirmwareAttribute: {
+      const auto name = read_text(dir + "/name");
+      return "FPGA manager '" + (name ? trim_end(*name) : std::string("?")) +
+             "', loading through its firmware attribute";
+    }
+  }
+  return "";
 }
 
 FpgaState fpga_state_from_manager(const std::string& manager_state) {

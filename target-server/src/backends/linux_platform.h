@@ -27,6 +27,8 @@ struct LinuxPaths {
   std::string dev = "/dev";
   // UIO devices, each with device/of_node/interrupts.
   std::string uio_class = "/sys/class/uio";
+  // Who claims which physical range; named in /dev/mem refusals.
+  std::string iomem = "/proc/iomem";
 };
 
 // The name of the server's overlay entry under LinuxPaths::overlays.
@@ -44,6 +46,21 @@ std::string detect_board(const LinuxPaths& paths);
 // The PL apertures of `platform` ("zynqmp" or "zynq"), the virtio-mmio
 // transports on "qemu-virt"; empty otherwise.
 std::vector<MmioWindow> platform_windows(const std::string& platform);
+
+// The PS reference clock the device tree gives, in MHz: the
+// ps-clk-frequency of the "xlnx,ps7-clkc" node on "zynq", the
+// clock-frequency of the pss_ref_clk node on "zynqmp"; 0 when absent.
+double detect_ps_reference_mhz(const LinuxPaths& paths,
+                               const std::string& platform);
+
+// How the kernel's FPGA manager takes a bitstream from user space:
+// kFirmwareAttribute (linux-xlnx's `firmware` and `flags` attributes),
+// kNone (a manager without them: mainline kernels), kNoManager.
+enum class FpgaLoadInterface { kNoManager, kNone, kFirmwareAttribute };
+FpgaLoadInterface detect_fpga_load_interface(const LinuxPaths& paths);
+// One line for logs and errors, e.g. "Xilinx Zynq FPGA Manager: no load
+// interface (...)".
+std::string describe_fpga_manager(const LinuxPaths& paths);
 
 // Maps a Linux FPGA manager state string ("operating", "write init", ...).
 FpgaState fpga_state_from_manager(const std::string& manager_state);

@@ -9,18 +9,28 @@
 #include <mutex>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "core/access.h"
 #include "core/unique_fd.h"
 
 namespace pynq_remote {
 
+// The names of the /proc/iomem entries (its text in `iomem`) that overlap
+// [first, last], outermost first, each once.
+std::vector<std::string> iomem_claimants(const std::string& iomem,
+                                         uint64_t first, uint64_t last);
+
 // One mmap()ed range of a device, unmapped on destruction.
 class MemoryMap {
  public:
   // Maps `length` bytes at `offset` (page aligned) of the open device `fd`;
-  // throws an INTERNAL StatusError naming `device` when mmap() fails.
-  MemoryMap(int fd, const std::string& device, uint64_t offset, size_t length);
+  // throws a StatusError naming `device` when mmap() fails: PERMISSION_DENIED
+  // when the kernel refuses (EPERM: a driver claims the range and
+  // CONFIG_IO_STRICT_DEVMEM keeps /dev/mem out), naming the claimants that
+  // `iomem_path` (/proc/iomem) lists and iomem=relaxed; INTERNAL otherwise.
+  MemoryMap(int fd, const std::string& device, uint64_t offset, size_t length,
+            const std::string& iomem_path = "");
   ~MemoryMap();
 
   MemoryMap(const MemoryMap&) = delete;
@@ -41,8 +51,9 @@ class PhysicalMemory {
   static constexpr uint64_t kChunkBytes = 64 * 1024;
 
   // Opens `device` read/write and synchronous; throws std::runtime_error
-  // naming the device when that fails.
-  explicit PhysicalMemory(const std::string& device);
+  // naming the device when that fails. `iomem_path`: see MemoryMap.
+  explicit PhysicalMemory(const std::string& device,
+                          const std::string& iomem_path = "");
 
   // A pointer to `address`, which lies inside `window`, and in `bytes_left`
   // how many bytes from there on are mapped with it.
@@ -51,6 +62,7 @@ class PhysicalMemory {
 
  private:
   std::string device_;
+  std::string iomem_path_;
   UniqueFd fd_;
   uint64_t chunk_bytes_;  // kChunkBytes, or the page size if larger
   uint64_t page_bytes_;

@@ -48,8 +48,11 @@ std::map<uint64_t, uint32_t> PlClocks::boot_values(
 }
 
 PlClocks::PlClocks(const std::string& platform,
-                   std::unique_ptr<ClockRegisters> registers)
-    : layout_(*find_clock_layout(platform)), registers_(std::move(registers)) {}
+                   std::unique_ptr<ClockRegisters> registers,
+                   double reference_mhz)
+    : layout_(*find_clock_layout(platform)),
+      reference_mhz_(reference_mhz > 0 ? reference_mhz : layout_.reference_mhz),
+      registers_(std::move(registers)) {}
 
 PlClocks::~PlClocks() = default;
 
@@ -57,7 +60,7 @@ double PlClocks::pll_mhz(uint64_t control_address) {
   const uint32_t control = registers_->read32(control_address);
   const uint32_t fbdiv = (control >> layout_.fbdiv_shift) & 0x7F;
   const bool div2 = layout_.div2_bit >= 0 && (control >> layout_.div2_bit) & 1;
-  return layout_.reference_mhz * fbdiv / (div2 ? 2 : 1);
+  return reference_mhz_ * fbdiv / (div2 ? 2 : 1);
 }
 
 double PlClocks::cpu_mhz() {
@@ -119,10 +122,19 @@ PlClock PlClocks::write_clock(unsigned index, unsigned divisor0,
   control |= divisor0 << kDivisor0Shift;
   control |= divisor1 << layout_.divisor1_shift;
   if (layout_.enable_bit >= 0) control |= 1u << layout_.enable_bit;
-  if (layout_.lock.unlock_address != 0) {
+  // Leave the lock as found: Linux unlocks the SLCR at boot and writes it
+  // later (the FPGA manager's level shifters), a first-stage loader that
+  // booted something else may have locked it.
+  const bool has_lock = layout_.lock.unlock_address != 0;
+  const bool was_locked =
+      has_lock && (registers_->read32(layout_.lock.status_address) & 1) != 0;
+  if (has_lock) {
     registers_->write32(layout_.lock.unlock_address, layout_.lock.unlock_key);
   }
   registers_->write32(address, control);
+  if (was_locked) {
+    registers_->write32(layout_.lock.lock_address, layout_.lock.lock_key);
+  }
   return read_clock(index);
 }
 
@@ -140,6 +152,16 @@ PlClock PlClocks::set_frequency(unsigned index, double frequency_mhz) {
   std::lock_guard<std::mutex> lock(mutex_);
   const ClockSource& source = layout_.pl_sources[layout_.pll_srcsel];
   const double source_mhz = pll_mhz(source.pll_control);
+  if (source_mhz == 0) {
+    // A PLL with a zero feedback divisor is stopped, or its register does
+    // not read back (QEMU 7.2's ZynqMP has no CRL_APB model).
+    throw StatusError(
+        grpc::StatusCode::FAILED_PRECONDITION,
+        "PL clock " + std::to_string(index) + " cannot be set: its source, the " +
+            source.name + ", runs at 0 MHz (its control register " +
+            to_hex(source.pll_control) + " reads " +
+            to_hex(registers_->read32(source.pll_control)) + ")");
+  }
   if (!std::isfinite(frequency_mhz) || frequency_mhz <= 0 ||
       frequency_mhz > source_mhz) {
     throw StatusError(

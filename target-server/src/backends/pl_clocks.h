@@ -50,10 +50,14 @@ class PlClocks {
   // Register values after a typical boot (PL0 at 100 MHz), for the sim.
   static std::map<uint64_t, uint32_t> boot_values(const std::string& platform);
 
-  // `platform` must be supported. The reference clock is PYNQ's default:
-  // 33.333 MHz on ZynqMP, 50 MHz on Zynq-7000.
+  // `platform` must be supported. The reference clock is
+  // `reference_mhz` when above 0 (what the device tree says), else PYNQ's
+  // default: 33.333 MHz on ZynqMP, 50 MHz on Zynq-7000.
   PlClocks(const std::string& platform,
-           std::unique_ptr<ClockRegisters> registers);
+           std::unique_ptr<ClockRegisters> registers,
+           double reference_mhz = 0);
+
+  double reference_mhz() const { return reference_mhz_; }
   ~PlClocks();
 
   double cpu_mhz();
@@ -83,6 +87,7 @@ class PlClocks {
   PlClock write_clock(unsigned index, unsigned divisor0, unsigned divisor1);
 
   const PlClockLayout& layout_;
+  double reference_mhz_;
   std::unique_ptr<ClockRegisters> registers_;
   std::mutex mutex_;
 };

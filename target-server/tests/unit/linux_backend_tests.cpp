@@ -296,5 +296,50 @@ TEST_F(LinuxBackendTest, CarveoutOverlapsWindow_ConfigError) {
   }
 }
 
+TEST_F(LinuxBackendTest, Zynq7000_ReferenceClockFromPs7Clkc) {
+  dir_.write("device-tree/compatible", dt_strings({"xlnx,zynq-7000"}));
+  dir_.write("device-tree/axi/slcr@f8000000/clkc@100/compatible",
+             dt_strings({"xlnx,ps7-clkc"}));
+  dir_.write("device-tree/axi/slcr@f8000000/clkc@100/ps-clk-frequency",
+             std::string("\x01\xfc\xa0\x55", 4));  // 33333333
+  LinuxBackend backend(options_);
+  ASSERT_NE(backend.pl_clocks(), nullptr);
+  EXPECT_NEAR(backend.pl_clocks()->reference_mhz(), 33.333333, 1e-6);
+}
+
+TEST_F(LinuxBackendTest, ZynqMp_ReferenceClockFromPssRefClk) {
+  dir_.write("device-tree/compatible", dt_strings({"xlnx,zynqmp"}));
+  dir_.write("device-tree/pss_ref_clk/clock-frequency",
+             std::string("\x01\x9b\xfc\xc0", 4));  // 27000000
+  LinuxBackend backend(options_);
+  ASSERT_NE(backend.pl_clocks(), nullptr);
+  EXPECT_DOUBLE_EQ(backend.pl_clocks()->reference_mhz(), 27.0);
+}
+
+TEST_F(LinuxBackendTest, NoReferenceClockInDeviceTree_PynqDefault) {
+  dir_.write("device-tree/compatible", dt_strings({"xlnx,zynq-7000"}));
+  LinuxBackend backend(options_);
+  ASSERT_NE(backend.pl_clocks(), nullptr);
+  EXPECT_DOUBLE_EQ(backend.pl_clocks()->reference_mhz(), 50.0);
+}
+
+TEST(IomemClaimants, OverlappingEntries_OutermostFirstEachOnce) {
+  const std::string iomem =
+      "00000000-0fffffff : System RAM\n"
+      "  00008000-007fffff : Kernel code\n"
+      "40000000-40000fff : 40000000.sram\n"
+      "e000a000-e000afff : e000a000.gpio\n"
+      "e000b000-e000bfff : e000b000.ethernet\n"
+      "  e000b000-e000bfff : e000b000.ethernet\n";
+  EXPECT_THAT(iomem_claimants(iomem, 0x40000000, 0x4000FFFF),
+              ::testing::ElementsAre("40000000.sram"));
+  EXPECT_THAT(iomem_claimants(iomem, 0xE000A000, 0xE000BFFF),
+              ::testing::ElementsAre("e000a000.gpio", "e000b000.ethernet"));
+  EXPECT_THAT(iomem_claimants(iomem, 0x43C00000, 0x43C0FFFF),
+              ::testing::IsEmpty());
+  EXPECT_THAT(iomem_claimants("garbage\n - : \n", 0, 0xFFFFFFFF),
+              ::testing::IsEmpty());
+}
+
 }  // namespace
 }  // namespace pynq_remote

@@ -91,15 +91,52 @@ TEST_F(LinuxProgramTest, Program_ManagerReportsError_FailedPrecondition) {
   EXPECT_EQ(backend.windows()->list().size(), 3u);  // the old allow-list
 }
 
-TEST_F(LinuxProgramTest, Program_NoFpgaManager_FailedPreconditionWithErrno) {
+TEST_F(LinuxProgramTest, Program_FirmwareAttributeRefuses_FailedPreconditionWithErrno) {
+  // A directory where the attribute should be: open() for writing fails.
   std::filesystem::remove(options_.paths.fpga_manager_firmware);
+  std::filesystem::create_directory(options_.paths.fpga_manager_firmware);
   LinuxBackend backend(options_);
   const std::string message = expect_status(
       grpc::StatusCode::FAILED_PRECONDITION,
       [&] { backend.program(request()); });
   EXPECT_THAT(message, HasSubstr("the FPGA manager refused " +
-                                 std::string(64, 'c') + ".bin: No such file"));
+                                 std::string(64, 'c') + ".bin: Is a directory"));
   EXPECT_THAT(message, HasSubstr("(manager state 'operating')"));
+}
+
+TEST_F(LinuxProgramTest, Program_MainlineManagerWithoutFirmwareAttribute_SaysSo) {
+  std::filesystem::remove(options_.paths.fpga_manager_firmware);
+  std::filesystem::remove(options_.paths.fpga_manager_flags);
+  dir_.write("fpga0/name", "Xilinx Zynq FPGA Manager\n");
+  EXPECT_EQ(detect_fpga_load_interface(options_.paths), FpgaLoadInterface::kNone);
+  LinuxBackend backend(options_);
+  const std::string message = expect_status(
+      grpc::StatusCode::FAILED_PRECONDITION,
+      [&] { backend.program(request()); });
+  EXPECT_EQ(message,
+            "this kernel's FPGA manager 'Xilinx Zynq FPGA Manager' without a "
+            "load interface: " + options_.paths.fpga_manager_firmware +
+                " is missing (linux-xlnx kernels have it, mainline kernels do "
+                "not), so it cannot load bitstreams");
+  EXPECT_EQ(file_text(options_.paths.firmware_search_path), "\n");
+}
+
+TEST_F(LinuxProgramTest, Program_FailsAfterSuccess_PreviousDesignStillRecorded) {
+  EXPECT_EQ(detect_fpga_load_interface(options_.paths),
+            FpgaLoadInterface::kFirmwareAttribute);
+  LinuxBackend backend(options_);
+  backend.program(request());
+  dir_.write("fpga0/state", "write init error\n");
+  ProgramRequest next = request();
+  next.sha256 = std::string(64, 'd');
+  next.bitstream_file_name = next.sha256 + ".bin";
+  next.design_name = "next";
+  expect_status(grpc::StatusCode::FAILED_PRECONDITION,
+                [&] { backend.program(next); });
+  const FpgaStatus status = backend.fpga_state();
+  EXPECT_EQ(status.design_name, "base");
+  EXPECT_EQ(status.sha256, std::string(64, 'c'));
+  EXPECT_EQ(status.manager_state, "write init error");
 }
 
 TEST_F(LinuxProgramTest, Program_BoardWithoutFpgaManager_SaysSoFirst) {

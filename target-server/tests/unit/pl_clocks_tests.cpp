@@ -63,7 +63,7 @@ TEST(PlClocksTest, ZynqMpSet_WritesPl1RefCtrlFields) {
   EXPECT_EQ(values[0xFF5E00C4], (1u << 24) | (8u << 16) | (1u << 8));
 }
 
-TEST(PlClocksTest, ZynqSet_UnlocksSlcrFirst) {
+TEST(PlClocksTest, ZynqSetWhileUnlocked_UnlocksFirstAndLeavesItUnlocked) {
   std::map<uint64_t, uint32_t> values = PlClocks::boot_values("zynq");
   auto registers = std::make_unique<SharedRegisters>(&values);
   SharedRegisters* seen = registers.get();
@@ -74,6 +74,18 @@ TEST(PlClocksTest, ZynqSet_UnlocksSlcrFirst) {
   EXPECT_EQ(values[0xF8000008], 0xDF0Du);
   // DIVISOR1 (25:20), DIVISOR0 (13:8), SRCSEL (5:4) = IO PLL.
   EXPECT_EQ(values[0xF8000190], (2u << 20) | (4u << 8));
+}
+
+TEST(PlClocksTest, ZynqSetWhileLocked_UnlocksWritesAndLocksAgain) {
+  std::map<uint64_t, uint32_t> values = PlClocks::boot_values("zynq");
+  values[0xF800000C] = 1;  // SLCR_LOCKSTA: locked
+  auto registers = std::make_unique<SharedRegisters>(&values);
+  SharedRegisters* seen = registers.get();
+  PlClocks clocks("zynq", std::move(registers));
+  clocks.set_divisors(0, 5, 2);
+  EXPECT_EQ(seen->writes,
+            (std::vector<uint64_t>{0xF8000008, 0xF8000170, 0xF8000004}));
+  EXPECT_EQ(values[0xF8000004], 0x767Bu);
 }
 
 TEST(PlClocksTest, ZynqBoot_MatchesPynqZ2BaseClocks) {
@@ -106,6 +118,15 @@ TEST(PlClocksTest, BadArguments_ClearErrors) {
                           [&] { clocks.set_frequency(0, -1); }),
             "PL clock frequency -1.000000 MHz is out of range: above 0 "
             "and at most the IOPLL's 1499.985000 MHz");
+}
+
+TEST(PlClocksTest, StoppedSourcePll_SetSaysSo) {
+  std::map<uint64_t, uint32_t> values;  // every register reads 0
+  PlClocks clocks("zynqmp", std::make_unique<SharedRegisters>(&values));
+  EXPECT_EQ(expect_status(grpc::StatusCode::FAILED_PRECONDITION,
+                          [&] { clocks.set_frequency(0, 100); }),
+            "PL clock 0 cannot be set: its source, the IOPLL, runs at 0 MHz "
+            "(its control register 0xff5e0020 reads 0x0)");
 }
 
 TEST(PlClocksTest, UnknownPlatform_NotSupported) {
