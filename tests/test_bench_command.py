@@ -97,5 +97,6 @@ def test_client_config_script_prints_a_row_per_configuration():
 def test_buffers_script_prints_a_row_per_size(sim_address):
     out = bench_script("buffers.py", "--device", sim_address, "--sizes-mib", "1")
 
+    # ... cold peak RSS growth (x size, MiB), then warm and raw-stream-alone growth
     assert re.search(r"^ +1 MiB +\d+ MB/s +\d+ MB/s +[\d.]+ +\d+ MB/s +\d+ MB/s +[\d.]+ "
-                     r"+[\d.]+ x size", out, re.MULTILINE)
+                     r"+[\d.]+ x size \(\d+ MiB\) +-?[\d.]+ +-?[\d.]+$", out, re.MULTILINE)
