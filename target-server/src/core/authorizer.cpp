@@ -213,7 +213,7 @@ void Authorizer::throttle(const Caller& caller) const {
   if (bucket->second.tokens < 1) {
     throw StatusError(grpc::StatusCode::RESOURCE_EXHAUSTED,
                       "'" + caller.identity + "' exceeds the limit of " +
-                          std::to_string(static_cast<long>(settings_.calls_per_second)) +
+                          std::to_string(static_cast<int64_t>(settings_.calls_per_second)) +
                           " calls per second; slow down");
   }
   bucket->second.tokens -= 1;
