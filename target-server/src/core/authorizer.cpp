@@ -5,6 +5,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include <cstdint>
 #include <sstream>
 #include <stdexcept>
 
