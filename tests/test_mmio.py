@@ -84,6 +84,16 @@ def test_poll_timeout_fails_with_deadline_exceeded_and_last_value(gpio1):
         gpio1.batch().read(TRI).poll(DATA, mask=0xFF, expected=0x00, timeout=0.05).run()
 
 
+def test_batch_runs_again_with_the_steps_added_since(bram):
+    bram.write_block(0x300, [1, 2, 3])
+    batch = bram.batch().read(0x300)
+    assert batch.run() == [1]
+    batch.read(0x304)
+    assert batch.run() == [1, 2]
+    batch.steps.extend(bram.batch().read(0x308).steps)
+    assert batch.run() == [1, 2, 3]
+
+
 def test_bad_step_anywhere_in_a_batch_runs_nothing(device, bram):
     bram.write(0x200, 0)
     outside = MMIO(0xF0000000, 8, device=device)

@@ -8,6 +8,8 @@
 // 2. The same calls end to end: the real services over TCP on loopback,
 //    from a C++ synchronous client in this process, interleaved in turns of
 //    100 calls. Microseconds per call, medians.
+// 3. One Batch of 4096 reads, the handler alone: parsing the request,
+//    running it, serializing the response. Nanoseconds per step.
 // Prints each figure and its excess over Echo. Built with the server, not
 // run by ctest: target-server/build/bench/call_latency [CALLS]
 #include <grpcpp/grpcpp.h>
@@ -181,6 +183,46 @@ void over_loopback(int count) {
   server->Shutdown();
 }
 
+void batch_alone(int rounds) {
+  constexpr int kSteps = 4096;
+  const std::shared_ptr<Backend> backend = sim_backend();
+  MmioService mmio(backend, Authorizer::open());
+  v1::BatchRequest request;
+  for (int i = 0; i < kSteps; ++i) {
+    v1::ReadStep* read = request.add_steps()->mutable_read();
+    read->set_address(kBram + 4 * i);
+    read->set_width(v1::WIDTH_32);
+  }
+  const std::string wire = request.SerializeAsString();
+  std::string answer;
+  const auto medians = interleaved(
+      {{"parse",
+        [&] {
+          v1::BatchRequest parsed;
+          if (!parsed.ParseFromString(wire)) std::exit(1);
+        }},
+       {"parse, arena",
+        [&] {
+          google::protobuf::Arena arena;
+          auto* parsed =
+              google::protobuf::Arena::CreateMessage<v1::BatchRequest>(&arena);
+          if (!parsed->ParseFromString(wire)) std::exit(1);
+        }},
+       {"run",
+        [&] {
+          grpc::ServerContext context;
+          v1::BatchResponse response;
+          check(mmio.Batch(&context, &request, &response), "Batch");
+          response.SerializeToString(&answer);
+        }}},
+      rounds);
+  std::printf("one Batch of %d reads, handler alone (ns per step, medians)\n",
+              kSteps);
+  for (const char* name : {"parse", "parse, arena", "run"}) {
+    std::printf("  %-12s %8.1f ns\n", name, medians.at(name) * 1e9 / kSteps);
+  }
+}
+
 }  // namespace
 }  // namespace pynq_remote
 
@@ -188,5 +230,6 @@ int main(int argc, char** argv) {
   const int count = argc > 1 ? std::max(100, std::atoi(argv[1])) : 20000;
   pynq_remote::handlers_alone(count * 10);
   pynq_remote::over_loopback(count);
+  pynq_remote::batch_alone(std::max(100, count / 100));
   return 0;
 }

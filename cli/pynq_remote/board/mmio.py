@@ -15,6 +15,7 @@ from ..v1 import mmio_pb2
 _WIDTHS = {1: mmio_pb2.WIDTH_8, 2: mmio_pb2.WIDTH_16, 4: mmio_pb2.WIDTH_32,
            8: mmio_pb2.WIDTH_64}
 _DTYPES = {1: "<u1", 2: "<u2", 4: "<u4", 8: "<u8"}
+_BATCH = "/pynq_remote.v1.MmioService/Batch"
 
 
 class MmioAccessError(PynqRemoteUserError, ValueError):
@@ -153,11 +154,18 @@ class Batch:
 
     def __init__(self, mmio):
         self.mmio = mmio
-        # Built step by step, so run() sends it as it is, however often it
-        # runs (making it anew from a list cost ~1 us per step).
+        # Built step by step and serialized once, so run() sends the same
+        # bytes however often it runs (serializing cost ~50 ns per step,
+        # making the request anew from a list ~1 us).
         self._request = mmio_pb2.BatchRequest()
-        self.steps = self._request.steps
+        self._wire = None
         self.timeout_s = 0.0
+
+    @property
+    def steps(self):
+        """The request's steps, a protobuf repeated field one may change."""
+        self._wire = None
+        return self._request.steps
 
     def read(self, offset, width=4):
         self._add(read=mmio_pb2.ReadStep(address=self.mmio.address(offset, width),
@@ -191,6 +199,10 @@ class Batch:
 
     def run(self):
         device = self.mmio.device
-        response = device.call(device.mmio.Batch, self._request,
+        if self._wire is None:
+            self._wire = self._request.SerializeToString()
+        method = device.method("unary_unary", _BATCH, None,
+                               mmio_pb2.BatchResponse.FromString)
+        response = device.call(method, self._wire,
                                timeout=DEFAULT_TIMEOUT_S + self.timeout_s)
         return list(response.values)

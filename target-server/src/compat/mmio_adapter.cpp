@@ -117,7 +117,7 @@ uint64_t MmioAdapter::address_of(const std::string& id, uint64_t offset,
   return base + offset;
 }
 
-grpc::Status MmioAdapter::get_mmio(grpc::ServerContext* context,
+grpc::Status MmioAdapter::get_mmio(grpc::ServerContextBase* context,
                                    const ::mmio::GetMmioRequest* request,
                                    ::mmio::GetMmioResponse* response) {
   return run_authorized(
@@ -136,7 +136,7 @@ grpc::Status MmioAdapter::get_mmio(grpc::ServerContext* context,
       });
 }
 
-grpc::Status MmioAdapter::read(grpc::ServerContext* context,
+grpc::Status MmioAdapter::read(grpc::ServerContextBase* context,
                                const ::mmio::ReadRequest* request,
                                ::mmio::ReadResponse* response) {
   return run_authorized(*authorizer_, Role::kReader, "mmio.read", context, [&] {
@@ -179,7 +179,7 @@ grpc::Status MmioAdapter::read(grpc::ServerContext* context,
   });
 }
 
-grpc::Status MmioAdapter::write(grpc::ServerContext* context,
+grpc::Status MmioAdapter::write(grpc::ServerContextBase* context,
                                 const ::mmio::WriteRequest* request,
                                 ::mmio::WriteResponse* response) {
   return run_authorized(

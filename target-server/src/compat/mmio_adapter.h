@@ -19,7 +19,7 @@
 
 #include "backends/backend.h"
 #include "core/authorizer.h"
-#include "pynq_remote_compat/mmio.grpc.pb.h"
+#include "pynq_remote_compat/mmio.pb.h"
 
 namespace pynq_remote {
 
@@ -33,20 +33,20 @@ bool parse_compat_mmio_id(const std::string& id, uint64_t* base,
 // pynq writes after a full download (FPD/LPD_SLCR AXI_FS, AFIFM RD/WRCTRL).
 bool is_port_width_register(uint64_t address);
 
-class MmioAdapter final : public ::mmio::Mmio::Service {
+class MmioAdapter final {
  public:
   MmioAdapter(std::shared_ptr<Backend> backend,
               std::shared_ptr<const Authorizer> authorizer);
 
-  grpc::Status get_mmio(grpc::ServerContext* context,
+  grpc::Status get_mmio(grpc::ServerContextBase* context,
                         const ::mmio::GetMmioRequest* request,
-                        ::mmio::GetMmioResponse* response) override;
-  grpc::Status read(grpc::ServerContext* context,
+                        ::mmio::GetMmioResponse* response);
+  grpc::Status read(grpc::ServerContextBase* context,
                     const ::mmio::ReadRequest* request,
-                    ::mmio::ReadResponse* response) override;
-  grpc::Status write(grpc::ServerContext* context,
+                    ::mmio::ReadResponse* response);
+  grpc::Status write(grpc::ServerContextBase* context,
                      const ::mmio::WriteRequest* request,
-                     ::mmio::WriteResponse* response) override;
+                     ::mmio::WriteResponse* response);
 
  private:
   enum class Target { kWindow, kClocks, kPortWidth };

@@ -65,7 +65,7 @@ DeviceService::DeviceService(std::shared_ptr<Backend> backend,
       bitstreams_(bitstreams),
       extensions_(std::move(extensions)) {}
 
-grpc::Status DeviceService::GetInfo(grpc::ServerContext* context,
+grpc::Status DeviceService::GetInfo(grpc::ServerContextBase* context,
                                     const v1::GetInfoRequest* /*request*/,
                                     v1::GetInfoResponse* response) {
   return run_authorized(*authorizer_, Role::kReader, "GetInfo", context, [&] {
@@ -105,7 +105,7 @@ grpc::Status DeviceService::GetInfo(grpc::ServerContext* context,
   });
 }
 
-grpc::Status DeviceService::Echo(grpc::ServerContext* context,
+grpc::Status DeviceService::Echo(grpc::ServerContextBase* context,
                                  const v1::EchoRequest* /*request*/,
                                  v1::EchoResponse* /*response*/) {
   return run_authorized(*authorizer_, Role::kReader, "Echo", context, [] {});

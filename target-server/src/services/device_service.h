@@ -1,9 +1,10 @@
-// pynq_remote.v1.DeviceService: what the board and the server are, and a
-// link test.
+// pynq_remote.v1.DeviceService's handlers: what the board and the server
+// are, and a link test. DeviceEndpoint (services/endpoints.h) serves them.
 #ifndef PYNQ_REMOTE_SERVICES_DEVICE_SERVICE_H_
 #define PYNQ_REMOTE_SERVICES_DEVICE_SERVICE_H_
 
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/support/sync_stream.h>
 
 #include <memory>
 #include <string>
@@ -11,11 +12,11 @@
 
 #include "backends/backend.h"
 #include "core/authorizer.h"
-#include "pynq_remote/v1/device.grpc.pb.h"
+#include "pynq_remote/v1/device.pb.h"
 
 namespace pynq_remote {
 
-class DeviceService final : public v1::DeviceService::Service {
+class DeviceService final {
  public:
   // `bitstreams`: whether BitstreamService can upload and program, which
   // adds the capability "bitstreams". `extensions`: full names of the
@@ -25,23 +26,12 @@ class DeviceService final : public v1::DeviceService::Service {
       std::shared_ptr<const Authorizer> authorizer = Authorizer::open(),
       std::vector<std::string> extensions = {});
 
-  grpc::Status GetInfo(grpc::ServerContext* context,
+  grpc::Status GetInfo(grpc::ServerContextBase* context,
                        const v1::GetInfoRequest* request,
-                       v1::GetInfoResponse* response) override;
-  grpc::Status Echo(grpc::ServerContext* context,
+                       v1::GetInfoResponse* response);
+  grpc::Status Echo(grpc::ServerContextBase* context,
                     const v1::EchoRequest* request,
-                    v1::EchoResponse* response) override;
-  grpc::Status SinkBytes(grpc::ServerContext* context,
-                         grpc::ServerReader<v1::SinkBytesRequest>* reader,
-                         v1::SinkBytesResponse* response) override {
-    return sink_bytes(context, reader, response);
-  }
-  grpc::Status SourceBytes(
-      grpc::ServerContext* context, const v1::SourceBytesRequest* request,
-      grpc::ServerWriter<v1::SourceBytesResponse>* writer) override {
-    return source_bytes(context, request, writer);
-  }
-
+                    v1::EchoResponse* response);
   // The stream RPCs over the stream interfaces, which tests implement.
   grpc::Status sink_bytes(
       grpc::ServerContext* context,

@@ -80,7 +80,7 @@ MmioService::MmioService(std::shared_ptr<Backend> backend,
                          std::shared_ptr<const Authorizer> authorizer)
     : authorizer_(std::move(authorizer)), backend_(std::move(backend)) {}
 
-grpc::Status MmioService::Read(grpc::ServerContext* context,
+grpc::Status MmioService::Read(grpc::ServerContextBase* context,
                                const v1::ReadRequest* request,
                                v1::ReadResponse* response) {
   return run_authorized(*authorizer_, Role::kReader, "Read", context, [&] {
@@ -90,7 +90,7 @@ grpc::Status MmioService::Read(grpc::ServerContext* context,
   });
 }
 
-grpc::Status MmioService::Write(grpc::ServerContext* context,
+grpc::Status MmioService::Write(grpc::ServerContextBase* context,
                                 const v1::WriteRequest* request,
                                 v1::WriteResponse* /*response*/) {
   return run_authorized(*authorizer_, Role::kOperator, "Write", context, [&] {
@@ -101,7 +101,7 @@ grpc::Status MmioService::Write(grpc::ServerContext* context,
   });
 }
 
-grpc::Status MmioService::ReadBlock(grpc::ServerContext* context,
+grpc::Status MmioService::ReadBlock(grpc::ServerContextBase* context,
                                     const v1::ReadBlockRequest* request,
                                     v1::ReadBlockResponse* response) {
   return run_authorized(*authorizer_, Role::kReader, "ReadBlock", context, [&] {
@@ -116,7 +116,7 @@ grpc::Status MmioService::ReadBlock(grpc::ServerContext* context,
   });
 }
 
-grpc::Status MmioService::WriteBlock(grpc::ServerContext* context,
+grpc::Status MmioService::WriteBlock(grpc::ServerContextBase* context,
                                      const v1::WriteBlockRequest* request,
                                      v1::WriteBlockResponse* /*response*/) {
   return run_authorized(*authorizer_, Role::kOperator, "WriteBlock", context, [&] {
@@ -136,7 +136,7 @@ grpc::Status MmioService::WriteBlock(grpc::ServerContext* context,
   });
 }
 
-grpc::Status MmioService::Batch(grpc::ServerContext* context,
+grpc::Status MmioService::Batch(grpc::ServerContextBase* context,
                                 const v1::BatchRequest* request,
                                 v1::BatchResponse* response) {
   const auto body = [&] {
@@ -147,8 +147,9 @@ grpc::Status MmioService::Batch(grpc::ServerContext* context,
                             " steps exceeds the limit of " +
                             std::to_string(kMaxBatchSteps) + " steps");
     }
+    const std::shared_ptr<const MmioWindows> windows = backend_->windows();
     for (int i = 0; i < count; ++i) {
-      at_step(i, [&] { validate_step(request->steps(i)); });
+      at_step(i, [&] { validate_step(*windows, request->steps(i)); });
     }
     response->mutable_values()->Reserve(count);
     for (int i = 0; i < count; ++i) {
@@ -165,9 +166,8 @@ grpc::Status MmioService::Batch(grpc::ServerContext* context,
                         body);
 }
 
-void MmioService::validate_step(const v1::BatchStep& step) const {
-  const std::shared_ptr<const MmioWindows> snapshot = backend_->windows();
-  const MmioWindows& windows = *snapshot;
+void MmioService::validate_step(const MmioWindows& windows,
+                                const v1::BatchStep& step) {
   switch (step.step_case()) {
     case v1::BatchStep::kRead: {
       const unsigned width = width_bytes(step.read().width());
@@ -201,7 +201,7 @@ void MmioService::validate_step(const v1::BatchStep& step) const {
                     "poll");
 }
 
-uint64_t MmioService::run_step(grpc::ServerContext* context,
+uint64_t MmioService::run_step(grpc::ServerContextBase* context,
                                const v1::BatchStep& step) {
   switch (step.step_case()) {
     case v1::BatchStep::kRead:
@@ -230,7 +230,7 @@ uint64_t MmioService::modify(const v1::ModifyStep& step) {
   return old_value;
 }
 
-uint64_t MmioService::poll(grpc::ServerContext* context,
+uint64_t MmioService::poll(grpc::ServerContextBase* context,
                            const v1::PollStep& step) {
   using Clock = std::chrono::steady_clock;
   const unsigned width = width_bytes(step.width());

@@ -1,5 +1,6 @@
-// pynq_remote.v1.MmioService: register access, checked against the
-// allow-list and the limits before the backend sees it.
+// pynq_remote.v1.MmioService's handlers: register access, checked against
+// the allow-list and the limits before the backend sees it. MmioEndpoint
+// (services/endpoints.h) serves them.
 #ifndef PYNQ_REMOTE_SERVICES_MMIO_SERVICE_H_
 #define PYNQ_REMOTE_SERVICES_MMIO_SERVICE_H_
 
@@ -11,40 +12,42 @@
 
 #include "backends/backend.h"
 #include "core/authorizer.h"
-#include "pynq_remote/v1/mmio.grpc.pb.h"
+#include "pynq_remote/v1/mmio.pb.h"
 
 namespace pynq_remote {
 
-class MmioService final : public v1::MmioService::Service {
+class MmioService final {
  public:
   explicit MmioService(
       std::shared_ptr<Backend> backend,
       std::shared_ptr<const Authorizer> authorizer = Authorizer::open());
 
-  grpc::Status Read(grpc::ServerContext* context,
+  grpc::Status Read(grpc::ServerContextBase* context,
                     const v1::ReadRequest* request,
-                    v1::ReadResponse* response) override;
-  grpc::Status Write(grpc::ServerContext* context,
+                    v1::ReadResponse* response);
+  grpc::Status Write(grpc::ServerContextBase* context,
                      const v1::WriteRequest* request,
-                     v1::WriteResponse* response) override;
-  grpc::Status ReadBlock(grpc::ServerContext* context,
+                     v1::WriteResponse* response);
+  grpc::Status ReadBlock(grpc::ServerContextBase* context,
                          const v1::ReadBlockRequest* request,
-                         v1::ReadBlockResponse* response) override;
-  grpc::Status WriteBlock(grpc::ServerContext* context,
+                         v1::ReadBlockResponse* response);
+  grpc::Status WriteBlock(grpc::ServerContextBase* context,
                           const v1::WriteBlockRequest* request,
-                          v1::WriteBlockResponse* response) override;
-  grpc::Status Batch(grpc::ServerContext* context,
+                          v1::WriteBlockResponse* response);
+  grpc::Status Batch(grpc::ServerContextBase* context,
                      const v1::BatchRequest* request,
-                     v1::BatchResponse* response) override;
+                     v1::BatchResponse* response);
 
  private:
   std::shared_ptr<const Authorizer> authorizer_;
-  // Throws the StatusError the step would fail with; touches no hardware.
-  void validate_step(const v1::BatchStep& step) const;
+  // Throws the StatusError the step would fail with against `windows`;
+  // touches no hardware.
+  static void validate_step(const MmioWindows& windows,
+                            const v1::BatchStep& step);
   // Runs a validated step and returns its entry of BatchResponse.values.
-  uint64_t run_step(grpc::ServerContext* context, const v1::BatchStep& step);
+  uint64_t run_step(grpc::ServerContextBase* context, const v1::BatchStep& step);
   uint64_t modify(const v1::ModifyStep& step);
-  uint64_t poll(grpc::ServerContext* context, const v1::PollStep& step);
+  uint64_t poll(grpc::ServerContextBase* context, const v1::PollStep& step);
 
   std::shared_ptr<Backend> backend_;
   // Makes each modify step's read and write one unit for other modify steps.

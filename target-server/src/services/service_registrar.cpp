@@ -20,6 +20,7 @@
 #include "services/buffer_service.h"
 #include "services/clock_service.h"
 #include "services/device_service.h"
+#include "services/endpoints.h"
 #include "services/gpio_service.h"
 #include "services/interrupt_service.h"
 #include "services/mmio_service.h"
@@ -116,6 +117,8 @@ class Services final : public ServiceRegistration {
         options.bitstream_cache ? &bitstream : nullptr, std::move(scratch),
         std::move(windows), options.authorizer);
     compat_mmio = std::make_unique<MmioAdapter>(backend, options.authorizer);
+    compat_mmio_endpoint =
+        std::make_unique<CompatMmioEndpoint>(compat_mmio.get());
     compat_buffer =
         std::make_unique<BufferAdapter>(&buffer, sessions, options.authorizer);
     compat_gpio = std::make_unique<GpioAdapter>(&gpio, options.authorizer);
@@ -135,10 +138,13 @@ class Services final : public ServiceRegistration {
   GpioService gpio;
   InterruptService interrupt;
   PairingService pairing;
+  DeviceEndpoint device_endpoint{&device};
+  MmioEndpoint mmio_endpoint{&mmio};
   // The PYNQ.remote adapters, over the services above; null when off.
   // Declared last, so they go first.
   std::unique_ptr<RemoteDeviceAdapter> compat_device;
   std::unique_ptr<MmioAdapter> compat_mmio;
+  std::unique_ptr<CompatMmioEndpoint> compat_mmio_endpoint;
   std::unique_ptr<BufferAdapter> compat_buffer;
   std::unique_ptr<GpioAdapter> compat_gpio;
   // The user's services built in with -DPYNQ_REMOTE_EXTENSIONS, in the
@@ -167,9 +173,9 @@ std::unique_ptr<ServiceRegistration> register_all_services(
   auto services = std::make_unique<Services>(std::move(backend), options);
   builder.RegisterCallbackGenericService(&services->unknown_methods);
   if (options.v1) {
-    services->add(builder, &services->device,
+    services->add(builder, &services->device_endpoint,
                   v1::DeviceService::service_full_name());
-    services->add(builder, &services->mmio,
+    services->add(builder, &services->mmio_endpoint,
                   v1::MmioService::service_full_name());
     services->add(builder, &services->session,
                   v1::SessionService::service_full_name());
@@ -193,7 +199,7 @@ std::unique_ptr<ServiceRegistration> register_all_services(
   if (options.compat) {
     services->add(builder, services->compat_device.get(),
                   ::remote_device::RemoteDevice::service_full_name());
-    services->add(builder, services->compat_mmio.get(),
+    services->add(builder, services->compat_mmio_endpoint.get(),
                   ::mmio::Mmio::service_full_name());
     services->add(builder, services->compat_buffer.get(),
                   ::buffer::RemoteBuffer::service_full_name());
