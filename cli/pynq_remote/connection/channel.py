@@ -15,7 +15,7 @@ from .credentials import credentials_for
 MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 DEFAULT_TIMEOUT_S = 10.0
 
-_OPTIONS = [
+CHANNEL_OPTIONS = [
     ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
     ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
     # Device.call() retries what is safe to repeat after a lost connection;
@@ -73,12 +73,12 @@ def open_channel(address, credentials=None):
         _check_plain_text_token(address)
     if credentials.tls:
         ssl = grpc.ssl_channel_credentials(credentials.ca, credentials.key, credentials.cert)
-        options = list(_OPTIONS)
+        options = list(CHANNEL_OPTIONS)
         if credentials.server_name:
             options.append(("grpc.ssl_target_name_override", credentials.server_name))
         channel = grpc.secure_channel(address, ssl, options=options)
     else:
-        channel = grpc.insecure_channel(address, options=_OPTIONS)
+        channel = grpc.insecure_channel(address, options=CHANNEL_OPTIONS)
     if credentials.token:
         channel = grpc.intercept_channel(channel, _BearerToken(credentials.token))
     return channel

@@ -1,18 +1,20 @@
 // What gRPC serves for the services whose calls are the per-call latency of
 // register code: MmioService, DeviceService and PYNQ.remote's mmio.Mmio.
 //
-// Their quick unary methods, those that never wait, are served through
-// gRPC's callback API: the call runs on the thread that read it. The
-// synchronous API hands each call to one of the server's handler threads,
-// a thread wake-up that cost ~50 us of a ~250 us loopback call on a 2-core
-// machine (docs/performance.md). Methods that may wait (Batch's polls, the
-// link test's streams) stay synchronous: on the callback API they would
-// hold one of gRPC's own threads, where the synchronous pool is bounded by
-// the server's ResourceQuota.
+// Their unary methods run on gRPC's callback API: the call runs on the
+// thread that read it. The synchronous API hands each call to one of the
+// server's handler threads, a thread wake-up that cost ~50 us of a ~250 us
+// loopback call on a 2-core machine (docs/performance.md). gRPC's threads
+// must never wait, so a Batch that polls waits on a thread of its own, once
+// the authorizer has given it one of the long calls' places; the link
+// test's streams stay on the synchronous pool, which the server's
+// ResourceQuota bounds. A Batch's request lives on a protobuf arena: its
+// thousands of steps were one malloc and free each.
 #ifndef PYNQ_REMOTE_SERVICES_ENDPOINTS_H_
 #define PYNQ_REMOTE_SERVICES_ENDPOINTS_H_
 
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/support/message_allocator.h>
 
 #include "compat/mmio_adapter.h"
 #include "pynq_remote/v1/device.grpc.pb.h"
@@ -33,14 +35,19 @@ grpc::ServerUnaryReactor* finish_now(grpc::CallbackServerContext* context,
   return reactor;
 }
 
-class MmioEndpoint final
-    : public v1::MmioService::WithCallbackMethod_Read<
-          v1::MmioService::WithCallbackMethod_Write<
-              v1::MmioService::WithCallbackMethod_ReadBlock<
-                  v1::MmioService::WithCallbackMethod_WriteBlock<
-                      v1::MmioService::Service>>>> {
+// Puts each Batch's request and response on an arena of their own.
+class BatchArenas final
+    : public grpc::MessageAllocator<v1::BatchRequest, v1::BatchResponse> {
  public:
-  explicit MmioEndpoint(MmioService* handlers) : handlers_(handlers) {}
+  grpc::MessageHolder<v1::BatchRequest, v1::BatchResponse>* AllocateMessages()
+      override;
+};
+
+class MmioEndpoint final : public v1::MmioService::CallbackService {
+ public:
+  explicit MmioEndpoint(MmioService* handlers) : handlers_(handlers) {
+    SetMessageAllocatorFor_Batch(&arenas_);
+  }
 
   grpc::ServerUnaryReactor* Read(grpc::CallbackServerContext* context,
                                  const v1::ReadRequest* request,
@@ -68,14 +75,13 @@ class MmioEndpoint final
       return handlers_->WriteBlock(context, request, response);
     });
   }
-  grpc::Status Batch(grpc::ServerContext* context,
-                     const v1::BatchRequest* request,
-                     v1::BatchResponse* response) override {
-    return handlers_->Batch(context, request, response);
-  }
+  grpc::ServerUnaryReactor* Batch(grpc::CallbackServerContext* context,
+                                  const v1::BatchRequest* request,
+                                  v1::BatchResponse* response) override;
 
  private:
   MmioService* handlers_;
+  BatchArenas arenas_;
 };
 
 class DeviceEndpoint final

@@ -139,31 +139,53 @@ grpc::Status MmioService::WriteBlock(grpc::ServerContextBase* context,
 grpc::Status MmioService::Batch(grpc::ServerContextBase* context,
                                 const v1::BatchRequest* request,
                                 v1::BatchResponse* response) {
-  const auto body = [&] {
-    const int count = request->steps_size();
-    if (static_cast<uint64_t>(count) > kMaxBatchSteps) {
-      throw StatusError(grpc::StatusCode::OUT_OF_RANGE,
-                        "batch of " + std::to_string(count) +
-                            " steps exceeds the limit of " +
-                            std::to_string(kMaxBatchSteps) + " steps");
-    }
-    const std::shared_ptr<const MmioWindows> windows = backend_->windows();
-    for (int i = 0; i < count; ++i) {
-      at_step(i, [&] { validate_step(*windows, request->steps(i)); });
-    }
-    response->mutable_values()->Reserve(count);
-    for (int i = 0; i < count; ++i) {
-      response->add_values(
-          at_step(i, [&] { return run_step(context, request->steps(i)); }));
-    }
-  };
-  // A batch that polls may last up to its timeout.
-  if (has_poll(*request)) {
+  const auto body = [&] { run_batch(context, *request, response); };
+  // A batch that polls may last up to its timeouts.
+  if (may_wait(*request)) {
     return run_long_authorized(*authorizer_, batch_role(*request), "Batch",
                                context, body);
   }
   return run_authorized(*authorizer_, batch_role(*request), "Batch", context,
                         body);
+}
+
+bool MmioService::may_wait(const v1::BatchRequest& request) {
+  return has_poll(request);
+}
+
+std::unique_ptr<Authorizer::LongCall> MmioService::admit_waiting_batch(
+    grpc::ServerContextBase* context, const v1::BatchRequest& request) {
+  const Caller caller =
+      authorizer_->require(*context, batch_role(request), "Batch");
+  return authorizer_->begin_long_call(caller, "Batch");
+}
+
+grpc::Status MmioService::run_admitted_batch(grpc::ServerContextBase* context,
+                                             const v1::BatchRequest* request,
+                                             v1::BatchResponse* response) {
+  return run_rpc("Batch", context,
+                 [&] { run_batch(context, *request, response); });
+}
+
+void MmioService::run_batch(grpc::ServerContextBase* context,
+                            const v1::BatchRequest& request,
+                            v1::BatchResponse* response) {
+  const int count = request.steps_size();
+  if (static_cast<uint64_t>(count) > kMaxBatchSteps) {
+    throw StatusError(grpc::StatusCode::OUT_OF_RANGE,
+                      "batch of " + std::to_string(count) +
+                          " steps exceeds the limit of " +
+                          std::to_string(kMaxBatchSteps) + " steps");
+  }
+  const std::shared_ptr<const MmioWindows> windows = backend_->windows();
+  for (int i = 0; i < count; ++i) {
+    at_step(i, [&] { validate_step(*windows, request.steps(i)); });
+  }
+  response->mutable_values()->Reserve(count);
+  for (int i = 0; i < count; ++i) {
+    response->add_values(
+        at_step(i, [&] { return run_step(context, request.steps(i)); }));
+  }
 }
 
 void MmioService::validate_step(const MmioWindows& windows,

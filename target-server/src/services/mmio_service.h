@@ -38,8 +38,20 @@ class MmioService final {
                      const v1::BatchRequest* request,
                      v1::BatchResponse* response);
 
+  // Batch in two parts, for a batch that may wait (it polls), which
+  // MmioEndpoint runs on a thread of its own: the caller's authorization
+  // and place among the long calls (the errors Batch gives), then the steps.
+  static bool may_wait(const v1::BatchRequest& request);
+  std::unique_ptr<Authorizer::LongCall> admit_waiting_batch(
+      grpc::ServerContextBase* context, const v1::BatchRequest& request);
+  grpc::Status run_admitted_batch(grpc::ServerContextBase* context,
+                                  const v1::BatchRequest* request,
+                                  v1::BatchResponse* response);
+
  private:
   std::shared_ptr<const Authorizer> authorizer_;
+  void run_batch(grpc::ServerContextBase* context,
+                 const v1::BatchRequest& request, v1::BatchResponse* response);
   // Throws the StatusError the step would fail with against `windows`;
   // touches no hardware.
   static void validate_step(const MmioWindows& windows,

@@ -1,0 +1,69 @@
+#include "services/endpoints.h"
+
+#include <google/protobuf/arena.h>
+
+#include <memory>
+#include <system_error>
+#include <thread>
+#include <utility>
+
+#include "core/status_error.h"
+
+namespace pynq_remote {
+namespace {
+
+class BatchOnArena final
+    : public grpc::MessageHolder<v1::BatchRequest, v1::BatchResponse> {
+ public:
+  BatchOnArena() {
+    set_request(
+        google::protobuf::Arena::CreateMessage<v1::BatchRequest>(&arena_));
+    set_response(
+        google::protobuf::Arena::CreateMessage<v1::BatchResponse>(&arena_));
+  }
+  void Release() override { delete this; }
+
+ private:
+  google::protobuf::Arena arena_;
+};
+
+}  // namespace
+
+grpc::MessageHolder<v1::BatchRequest, v1::BatchResponse>*
+BatchArenas::AllocateMessages() {
+  return new BatchOnArena();
+}
+
+grpc::ServerUnaryReactor* MmioEndpoint::Batch(
+    grpc::CallbackServerContext* context, const v1::BatchRequest* request,
+    v1::BatchResponse* response) {
+  if (!MmioService::may_wait(*request)) {
+    return finish_now(
+        context, [&] { return handlers_->Batch(context, request, response); });
+  }
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  std::unique_ptr<Authorizer::LongCall> place;
+  const grpc::Status admitted = run_rpc("Batch", context, [&] {
+    place = handlers_->admit_waiting_batch(context, *request);
+  });
+  if (!admitted.ok()) {
+    reactor->Finish(admitted);
+    return reactor;
+  }
+  try {
+    std::thread([handlers = handlers_, context, request, response, reactor,
+                 place = std::move(place)]() mutable {
+      grpc::Status status =
+          handlers->run_admitted_batch(context, request, response);
+      place.reset();  // before Finish: once it is sent the server may go
+      reactor->Finish(std::move(status));
+    }).detach();
+  } catch (const std::system_error& error) {
+    reactor->Finish(grpc::Status(
+        grpc::StatusCode::RESOURCE_EXHAUSTED,
+        std::string("Batch: no thread to poll on: ") + error.what()));
+  }
+  return reactor;
+}
+
+}  // namespace pynq_remote
