@@ -84,15 +84,15 @@ def best_seconds(function, repeat):
     return min(call_seconds(function, repeat))
 
 
-def interleaved_best_seconds(functions, repeat):
-    """``{name: the fastest of repeat calls}`` of ``functions`` (``{name:
+def interleaved_seconds(functions, repeat):
+    """``{name: the times of repeat calls}`` of ``functions`` (``{name:
     function}``), called in turns so that drift in the machine's load hits
     all alike."""
     samples = {name: [] for name in functions}
     for _ in range(repeat):
         for name, function in functions.items():
             samples[name] += call_seconds(function, 1)
-    return {name: min(times) for name, times in samples.items()}
+    return samples
 
 
 class BareCalls:
