@@ -326,6 +326,7 @@ int serve(ServerOptions& options, const Board& board,
   announcer.reset();  // the goodbye packets go out first
   services->begin_shutdown();
   server->Shutdown(std::chrono::system_clock::now() + kShutdownGrace);
+  services->end_shutdown();
   server->Wait();
   return signal_number == SIGHUP ? kServeAgain : 0;
 }

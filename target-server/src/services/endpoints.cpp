@@ -34,6 +34,21 @@ BatchArenas::AllocateMessages() {
   return new BatchOnArena();
 }
 
+void WaitingThreads::start(std::function<void()> work) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::thread([this, work = std::move(work)] {
+    work();
+    std::lock_guard<std::mutex> done(mutex_);
+    if (--running_ == 0) none_.notify_all();
+  }).detach();
+  ++running_;
+}
+
+void WaitingThreads::wait_until_none() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  none_.wait(lock, [this] { return running_ == 0; });
+}
+
 grpc::ServerUnaryReactor* MmioEndpoint::Batch(
     grpc::CallbackServerContext* context, const v1::BatchRequest* request,
     v1::BatchResponse* response) {
@@ -50,14 +65,16 @@ grpc::ServerUnaryReactor* MmioEndpoint::Batch(
     reactor->Finish(admitted);
     return reactor;
   }
+  auto shared_place =
+      std::make_shared<std::unique_ptr<Authorizer::LongCall>>(std::move(place));
   try {
-    std::thread([handlers = handlers_, context, request, response, reactor,
-                 place = std::move(place)]() mutable {
+    waiting_.start([handlers = handlers_, context, request, response, reactor,
+                    shared_place] {
       grpc::Status status =
           handlers->run_admitted_batch(context, request, response);
-      place.reset();  // before Finish: once it is sent the server may go
+      shared_place->reset();  // the caller may poll again once answered
       reactor->Finish(std::move(status));
-    }).detach();
+    });
   } catch (const std::system_error& error) {
     reactor->Finish(grpc::Status(
         grpc::StatusCode::RESOURCE_EXHAUSTED,

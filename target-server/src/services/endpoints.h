@@ -16,6 +16,10 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/support/message_allocator.h>
 
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+
 #include "compat/mmio_adapter.h"
 #include "pynq_remote/v1/device.grpc.pb.h"
 #include "pynq_remote/v1/mmio.grpc.pb.h"
@@ -43,11 +47,29 @@ class BatchArenas final
       override;
 };
 
+// The threads that waiting batches run on: started one per batch, counted
+// so that the server can wait for them before it goes.
+class WaitingThreads final {
+ public:
+  ~WaitingThreads() { wait_until_none(); }
+  // Runs `work` on a new thread; std::system_error if there is none.
+  void start(std::function<void()> work);
+  void wait_until_none();
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable none_;
+  int running_ = 0;
+};
+
 class MmioEndpoint final : public v1::MmioService::CallbackService {
  public:
   explicit MmioEndpoint(MmioService* handlers) : handlers_(handlers) {
     SetMessageAllocatorFor_Batch(&arenas_);
   }
+  // Waits until every batch that polls has finished its call. Call after
+  // Server::Shutdown, which cancels them, and before the server goes.
+  void wait_for_waiting_batches() { waiting_.wait_until_none(); }
 
   grpc::ServerUnaryReactor* Read(grpc::CallbackServerContext* context,
                                  const v1::ReadRequest* request,
@@ -82,6 +104,7 @@ class MmioEndpoint final : public v1::MmioService::CallbackService {
  private:
   MmioService* handlers_;
   BatchArenas arenas_;
+  WaitingThreads waiting_;
 };
 
 class DeviceEndpoint final

@@ -88,6 +88,7 @@ class Services final : public ServiceRegistration {
     interrupt.end_all();
     shutdown->trigger();
   }
+  void end_shutdown() override { mmio_endpoint.wait_for_waiting_batches(); }
 
   void add_extensions(const std::shared_ptr<Backend>& backend,
                       const ServiceOptions& options) {

@@ -47,6 +47,10 @@ class ServiceRegistration {
   // Ends the streams that would otherwise run until the shutdown grace
   // period is over (interrupt subscriptions). Call before Server::Shutdown.
   virtual void begin_shutdown() {}
+  // Waits for the calls that run on threads of their own (a Batch that
+  // polls) to finish. Call after Server::Shutdown, which cancels them, and
+  // before the server is destroyed.
+  virtual void end_shutdown() {}
 };
 
 // Registers DeviceService, MmioService, SessionService, BufferService,

@@ -48,6 +48,7 @@ class EndToEndTest : public ::testing::Test {
 
   void TearDown() override {
     if (server_) server_->Shutdown();
+    if (services_) services_->end_shutdown();
   }
 
   static std::unique_ptr<grpc::ClientContext> context() {
@@ -94,6 +95,66 @@ TEST_F(EndToEndTest, Read_OutsideWindows_StatusCodeReachesClient) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(status.error_message(),
             "address 0xf0000000 (4 bytes) is outside the MMIO windows");
+}
+
+// A poll of GPIO 1's TRI register (0xFF at reset) for a value it never
+// takes: the batch waits `timeout_ms` on a thread of its own.
+v1::BatchRequest endless_poll(uint32_t timeout_ms) {
+  v1::BatchRequest request;
+  v1::PollStep* poll = request.add_steps()->mutable_poll();
+  poll->set_address(0xA0010004);
+  poll->set_width(v1::WIDTH_32);
+  poll->set_mask(0xFF);
+  poll->set_expected(0x00);
+  poll->set_timeout_ms(timeout_ms);
+  return request;
+}
+
+TEST_F(EndToEndTest, PollingBatches_WaitWhileReadsAreAnswered) {
+  auto stub = v1::MmioService::NewStub(channel_);
+  constexpr int kPolls = 8;  // every long call one caller may hold
+  std::vector<std::thread> polls;
+  std::vector<grpc::Status> results(kPolls);
+  for (int i = 0; i < kPolls; ++i) {
+    polls.emplace_back([&, i] {
+      v1::BatchResponse response;
+      results[i] = stub->Batch(context().get(), endless_poll(1500), &response);
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  v1::ReadRequest read;
+  read.set_address(0xA0000008);
+  read.set_width(v1::WIDTH_32);
+  v1::ReadResponse value;
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(stub->Read(context().get(), read, &value).ok());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+  for (std::thread& poll : polls) poll.join();
+  for (const grpc::Status& status : results) {
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+    EXPECT_NE(status.error_message().find("step 0: poll of 0xa0010004 timed "
+                                          "out after 1500 ms: last value 0xff"),
+              std::string::npos)
+        << status.error_message();
+  }
+}
+
+TEST_F(EndToEndTest, Shutdown_EndsAPollingBatchAndWaitsForIt) {
+  auto stub = v1::MmioService::NewStub(channel_);
+  grpc::Status result;
+  std::thread poll([&] {
+    v1::BatchResponse response;
+    result = stub->Batch(context().get(), endless_poll(60000), &response);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto start = std::chrono::steady_clock::now();
+  server_->Shutdown(std::chrono::system_clock::now() +
+                    std::chrono::milliseconds(100));
+  services_->end_shutdown();
+  poll.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  EXPECT_FALSE(result.ok());
+  server_.reset();
 }
 
 TEST_F(EndToEndTest, HealthCheck_OverTcp_Serving) {

@@ -90,6 +90,7 @@ class ExtensionTest : public ::testing::Test {
 
   void TearDown() override {
     if (server_) server_->Shutdown();
+    if (services_) services_->end_shutdown();
   }
 
   // A call context carrying `token`, or no credentials when it is empty.
