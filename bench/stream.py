@@ -4,7 +4,8 @@
 Issue #21 asks whether a persistent bidirectional stream for register
 traffic could bring a read to 0.8x pynq 4.0's. This measures what it would
 change on the client's side, the only side that differs: one C++ server
-(target-server/build/bench/echo_server) answers a unary call
+(bench/echo_server beside the server binary in use, built with the
+server's tests) answers a unary call
 (``DeviceService.Echo``, as the real server does) and each turn (one
 message written, its echo read) of an open stream, all empty messages, on
 gRPC's callback API. Per call, medians, interleaved in turns of 100:
@@ -18,7 +19,6 @@ Usage: bench/stream.py [--count C]
 
 import argparse
 import asyncio
-import pathlib
 import queue
 import subprocess
 
@@ -26,9 +26,8 @@ import grpc
 
 from pynq_remote.connection import channel
 from pynq_remote.tools import benchmark
+from pynq_remote.tools.server import find_server_binary
 
-TOP = pathlib.Path(__file__).resolve().parents[1]
-ECHO_SERVER = TOP / "target-server" / "build" / "bench" / "echo_server"
 MESSAGE = b""  # an empty EchoRequest, and an empty stream message
 
 
@@ -101,9 +100,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=4000, help="calls timed for each figure")
     args = parser.parse_args()
-    if not ECHO_SERVER.exists():
-        raise SystemExit(f"{ECHO_SERVER} is missing: build it with scripts/build-server.sh")
-    server = subprocess.Popen([ECHO_SERVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+    echo_server = find_server_binary().parent / "bench" / "echo_server"
+    if not echo_server.exists():
+        raise SystemExit(f"{echo_server} is missing: build it with scripts/build-server.sh")
+    server = subprocess.Popen([echo_server], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                               text=True)
     address = f"127.0.0.1:{server.stdout.readline().strip()}"
     sync, aio = SyncClient(address), AsyncClient(address)

@@ -94,9 +94,21 @@ def test_client_config_script_prints_a_row_per_configuration():
     assert re.fullmatch(r"pynq_remote.MMIO.read \(library\) +[\d.]+ us +[\d.]+", rows[-1])
 
 
+def test_stream_script_prints_the_four_calls_and_their_ratios():
+    out = bench_script("stream.py", "--count", "20")
+
+    rows = out.splitlines()
+    assert re.fullmatch(r"\(u \) unary call \(sync API\) +[\d.]+ us +1\.00 x \(u\)", rows[0])
+    for row, call in zip(rows[1:], ["(s ) stream turn (sync API)", "(au) unary call (grpc.aio)",
+                                    "(as) stream turn (grpc.aio)"]):
+        assert re.fullmatch(re.escape(call) + r" +[\d.]+ us +[\d.]+ x \(u\)", row)
+
+
 def test_buffers_script_prints_a_row_per_size(sim_address):
     out = bench_script("buffers.py", "--device", sim_address, "--sizes-mib", "1")
 
-    # ... cold peak RSS growth (x size, MiB), then warm and raw-stream-alone growth
-    assert re.search(r"^ +1 MiB +\d+ MB/s +\d+ MB/s +[\d.]+ +\d+ MB/s +\d+ MB/s +[\d.]+ "
-                     r"+[\d.]+ x size \(\d+ MiB\) +-?[\d.]+ +-?[\d.]+$", out, re.MULTILINE)
+    # MB/s up and raw, ratio of medians and of the best turns, the same down,
+    # cold peak RSS growth (x size, MiB), then warm and raw-stream-alone growth
+    assert re.search(r"^ +1 MiB +\d+ MB/s +\d+ MB/s +[\d.]+ +[\d.]+ +\d+ MB/s +\d+ MB/s "
+                     r"+[\d.]+ +[\d.]+ +[\d.]+ x size \(\d+ MiB\) +-?[\d.]+ +-?[\d.]+$",
+                     out, re.MULTILINE)

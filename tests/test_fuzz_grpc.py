@@ -38,9 +38,11 @@ KNOWN_CODES = {
     grpc.StatusCode.FAILED_PRECONDITION, grpc.StatusCode.DEADLINE_EXCEEDED,
     grpc.StatusCode.CANCELLED,
 }
-# Bytes that are no request at all: gRPC itself answers INTERNAL when it
-# cannot parse them, before any service code runs.
-MALFORMED_CODES = KNOWN_CODES | {grpc.StatusCode.INTERNAL}
+# Bytes that are no request at all: gRPC itself answers when it cannot
+# parse them, before any service code runs: INTERNAL for the methods on its
+# synchronous API, UNIMPLEMENTED (no message) for those on its callback API
+# (services/endpoints.h).
+MALFORMED_CODES = KNOWN_CODES | {grpc.StatusCode.INTERNAL, grpc.StatusCode.UNIMPLEMENTED}
 
 METHODS = [method
            for module in (device_pb2, mmio_pb2, session_pb2, buffer_pb2, bitstream_pb2,
