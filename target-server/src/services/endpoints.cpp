@@ -58,22 +58,29 @@ grpc::ServerUnaryReactor* MmioEndpoint::Batch(
   }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   std::unique_ptr<Authorizer::LongCall> place;
-  const grpc::Status admitted = run_rpc("Batch", context, [&] {
+  grpc::Status status = run_rpc("Batch", context, [&] {
     place = handlers_->admit_waiting_batch(context, *request);
   });
-  if (!admitted.ok()) {
-    reactor->Finish(admitted);
+  int next_step = 0;
+  if (status.ok()) {
+    status = handlers_->start_admitted_batch(context, request, response,
+                                             &next_step);
+  }
+  if (!status.ok() || next_step == request->steps_size()) {
+    place.reset();
+    reactor->Finish(status);
     return reactor;
   }
+  // A poll missed at its first look: the rest waits on a thread of its own.
   auto shared_place =
       std::make_shared<std::unique_ptr<Authorizer::LongCall>>(std::move(place));
   try {
     waiting_.start([handlers = handlers_, context, request, response, reactor,
-                    shared_place] {
-      grpc::Status status =
-          handlers->run_admitted_batch(context, request, response);
+                    shared_place, next_step] {
+      grpc::Status rest = handlers->finish_admitted_batch(
+          context, request, response, next_step);
       shared_place->reset();  // the caller may poll again once answered
-      reactor->Finish(std::move(status));
+      reactor->Finish(std::move(rest));
     });
   } catch (const std::system_error& error) {
     reactor->Finish(grpc::Status(

@@ -5,10 +5,10 @@
 // thread that read it. The synchronous API hands each call to one of the
 // server's handler threads, a thread wake-up that cost ~50 us of a ~250 us
 // loopback call on a 2-core machine (docs/performance.md). gRPC's threads
-// must never wait, so a Batch that polls waits on a thread of its own, once
-// the authorizer has given it one of the long calls' places; the link
-// test's streams stay on the synchronous pool, which the server's
-// ResourceQuota bounds. A Batch's request lives on a protobuf arena: its
+// must never wait: a Batch that polls takes one of the long calls' places
+// from the authorizer, runs until a poll misses at its first look, and
+// waits for the rest on a thread of its own; the link test's streams stay
+// on the synchronous pool, which the server's ResourceQuota bounds. A Batch's request lives on a protobuf arena: its
 // thousands of steps were one malloc and free each.
 #ifndef PYNQ_REMOTE_SERVICES_ENDPOINTS_H_
 #define PYNQ_REMOTE_SERVICES_ENDPOINTS_H_

@@ -160,16 +160,31 @@ std::unique_ptr<Authorizer::LongCall> MmioService::admit_waiting_batch(
   return authorizer_->begin_long_call(caller, "Batch");
 }
 
-grpc::Status MmioService::run_admitted_batch(grpc::ServerContextBase* context,
-                                             const v1::BatchRequest* request,
-                                             v1::BatchResponse* response) {
-  return run_rpc("Batch", context,
-                 [&] { run_batch(context, *request, response); });
+grpc::Status MmioService::start_admitted_batch(
+    grpc::ServerContextBase* context, const v1::BatchRequest* request,
+    v1::BatchResponse* response, int* next_step) {
+  return run_rpc("Batch", context, [&] {
+    validate_batch(*request);
+    *next_step = run_steps(context, *request, response, 0, false);
+  });
+}
+
+grpc::Status MmioService::finish_admitted_batch(
+    grpc::ServerContextBase* context, const v1::BatchRequest* request,
+    v1::BatchResponse* response, int next_step) {
+  return run_rpc("Batch", context, [&] {
+    run_steps(context, *request, response, next_step, true);
+  });
 }
 
 void MmioService::run_batch(grpc::ServerContextBase* context,
                             const v1::BatchRequest& request,
                             v1::BatchResponse* response) {
+  validate_batch(request);
+  run_steps(context, request, response, 0, true);
+}
+
+void MmioService::validate_batch(const v1::BatchRequest& request) const {
   const int count = request.steps_size();
   if (static_cast<uint64_t>(count) > kMaxBatchSteps) {
     throw StatusError(grpc::StatusCode::OUT_OF_RANGE,
@@ -181,11 +196,30 @@ void MmioService::run_batch(grpc::ServerContextBase* context,
   for (int i = 0; i < count; ++i) {
     at_step(i, [&] { validate_step(*windows, request.steps(i)); });
   }
+}
+
+int MmioService::run_steps(grpc::ServerContextBase* context,
+                           const v1::BatchRequest& request,
+                           v1::BatchResponse* response, int first,
+                           bool may_wait) {
+  const int count = request.steps_size();
   response->mutable_values()->Reserve(count);
-  for (int i = 0; i < count; ++i) {
-    response->add_values(
-        at_step(i, [&] { return run_step(context, request.steps(i)); }));
+  for (int i = first; i < count; ++i) {
+    const v1::BatchStep& step = request.steps(i);
+    if (!may_wait && step.has_poll()) {
+      // One look, so that a poll already satisfied needs no waiting; a
+      // miss is looked at again by the poll that continues the batch.
+      const uint64_t value = at_step(i, [&] {
+        return backend_->read(step.poll().address(),
+                              width_bytes(step.poll().width()));
+      });
+      if ((value & step.poll().mask()) != step.poll().expected()) return i;
+      response->add_values(value);
+      continue;
+    }
+    response->add_values(at_step(i, [&] { return run_step(context, step); }));
   }
+  return count;
 }
 
 void MmioService::validate_step(const MmioWindows& windows,

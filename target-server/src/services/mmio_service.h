@@ -38,24 +38,40 @@ class MmioService final {
                      const v1::BatchRequest* request,
                      v1::BatchResponse* response);
 
-  // Batch in two parts, for a batch that may wait (it polls), which
-  // MmioEndpoint runs on a thread of its own: the caller's authorization
-  // and place among the long calls (the errors Batch gives), then the steps.
+  // Batch in parts, for a batch that may wait (it polls), which
+  // MmioEndpoint runs: the caller's authorization and place among the long
+  // calls (the errors Batch gives); then the steps up to the first poll
+  // whose first look misses (all of them, *next_step = the step count, when
+  // none misses); then, on a thread that may wait, the rest.
   static bool may_wait(const v1::BatchRequest& request);
   std::unique_ptr<Authorizer::LongCall> admit_waiting_batch(
       grpc::ServerContextBase* context, const v1::BatchRequest& request);
-  grpc::Status run_admitted_batch(grpc::ServerContextBase* context,
-                                  const v1::BatchRequest* request,
-                                  v1::BatchResponse* response);
+  grpc::Status start_admitted_batch(grpc::ServerContextBase* context,
+                                    const v1::BatchRequest* request,
+                                    v1::BatchResponse* response,
+                                    int* next_step);
+  grpc::Status finish_admitted_batch(grpc::ServerContextBase* context,
+                                     const v1::BatchRequest* request,
+                                     v1::BatchResponse* response,
+                                     int next_step);
 
  private:
   std::shared_ptr<const Authorizer> authorizer_;
   void run_batch(grpc::ServerContextBase* context,
                  const v1::BatchRequest& request, v1::BatchResponse* response);
+  // Throws the StatusError of the first step that would fail; touches no
+  // hardware.
+  void validate_batch(const v1::BatchRequest& request) const;
   // Throws the StatusError the step would fail with against `windows`;
   // touches no hardware.
   static void validate_step(const MmioWindows& windows,
                             const v1::BatchStep& step);
+  // Runs the validated steps from `first` on, adding their values to
+  // `response`, and returns the step count; unless `may_wait`, stops at a
+  // poll whose first look misses and returns its index.
+  int run_steps(grpc::ServerContextBase* context,
+                const v1::BatchRequest& request, v1::BatchResponse* response,
+                int first, bool may_wait);
   // Runs a validated step and returns its entry of BatchResponse.values.
   uint64_t run_step(grpc::ServerContextBase* context, const v1::BatchStep& step);
   uint64_t modify(const v1::ModifyStep& step);

@@ -139,6 +139,67 @@ TEST_F(EndToEndTest, PollingBatches_WaitWhileReadsAreAnswered) {
   }
 }
 
+// A handshake in BRAM: write a start word, poll a status word, read a
+// result word.
+v1::BatchRequest handshake() {
+  v1::BatchRequest request;
+  v1::WriteStep* start = request.add_steps()->mutable_write();
+  start->set_address(0xA0100000);
+  start->set_width(v1::WIDTH_32);
+  start->set_value(5);
+  v1::PollStep* status = request.add_steps()->mutable_poll();
+  status->set_address(0xA0100004);
+  status->set_width(v1::WIDTH_32);
+  status->set_mask(0xFF);
+  status->set_expected(0x01);
+  status->set_timeout_ms(5000);
+  v1::ReadStep* result = request.add_steps()->mutable_read();
+  result->set_address(0xA0100008);
+  result->set_width(v1::WIDTH_32);
+  return request;
+}
+
+void write_word(v1::MmioService::Stub* stub, uint64_t address, uint64_t value) {
+  v1::WriteRequest write;
+  write.set_address(address);
+  write.set_width(v1::WIDTH_32);
+  write.set_value(value);
+  v1::WriteResponse done;
+  grpc::ClientContext context;
+  ASSERT_TRUE(stub->Write(&context, write, &done).ok());
+}
+
+TEST_F(EndToEndTest, PollingBatch_ReadyAtFirstLook_AnswersEveryStep) {
+  auto stub = v1::MmioService::NewStub(channel_);
+  write_word(stub.get(), 0xA0100004, 0x01);
+  write_word(stub.get(), 0xA0100008, 0x77);
+  v1::BatchResponse response;
+  const grpc::Status status =
+      stub->Batch(context().get(), handshake(), &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(std::vector<uint64_t>(response.values().begin(),
+                                  response.values().end()),
+            (std::vector<uint64_t>{5, 0x01, 0x77}));
+}
+
+TEST_F(EndToEndTest, PollingBatch_ReadyLater_WaitsAndAnswersEveryStep) {
+  auto stub = v1::MmioService::NewStub(channel_);
+  write_word(stub.get(), 0xA0100004, 0x00);
+  write_word(stub.get(), 0xA0100008, 0x78);
+  v1::BatchResponse response;
+  grpc::Status status;
+  std::thread batch([&] {
+    status = stub->Batch(context().get(), handshake(), &response);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  write_word(stub.get(), 0xA0100004, 0x01);
+  batch.join();
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(std::vector<uint64_t>(response.values().begin(),
+                                  response.values().end()),
+            (std::vector<uint64_t>{5, 0x01, 0x78}));
+}
+
 TEST_F(EndToEndTest, Shutdown_EndsAPollingBatchAndWaitsForIt) {
   auto stub = v1::MmioService::NewStub(channel_);
   grpc::Status result;
