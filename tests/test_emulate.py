@@ -14,8 +14,8 @@ import subprocess
 import pytest
 
 from pynq_remote import emulate
-from pynq_remote.emulate import (artifacts, cpio, device_trees, elf, emulator, host, packages,
-                                 ramdisk, zynq_kernel)
+from pynq_remote.emulate import (artifacts, cache_folder, cpio, device_trees, elf, emulator,
+                                 host, packages, ramdisk, zynq_kernel)
 from cli_runner import run_cli
 
 GUEST = pathlib.Path(emulate.__file__).parent / "guest"
@@ -603,3 +603,19 @@ def test_read_elf_agrees_with_readelf_on_a_32_bit_armhf_library():
               if "(NEEDED)" in line]
     info = elf.read_elf(library.read_bytes(), str(library))
     assert (info.machine, info.interpreter, list(info.needed)) == (elf.EM_ARM, "", needed)
+
+
+def test_a_cache_folder_published_twice_keeps_the_first_and_a_clash_fails(tmp_path):
+    first, second, other = (tmp_path / name for name in ("first", "second", "other"))
+    for built, text in ((first, "1"), (second, "2")):
+        built.mkdir()
+        (built / "release").write_text(text)
+    cache_folder.publish(first, tmp_path / "kernel", "release")
+    cache_folder.publish(second, tmp_path / "kernel", "release")
+    assert (tmp_path / "kernel" / "release").read_text() == "1"
+
+    other.mkdir()
+    (tmp_path / "unrelated").mkdir()
+    (tmp_path / "unrelated" / "file").write_text("")
+    with pytest.raises(OSError):  # not a finished build: not ours to keep
+        cache_folder.publish(other, tmp_path / "unrelated", "release")

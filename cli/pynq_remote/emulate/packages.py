@@ -8,7 +8,7 @@ import subprocess
 import tempfile
 
 from ..errors import PynqRemoteUserError
-from . import elf, host
+from . import cache_folder, elf, host
 
 ARCH = "arm64"  # the kernel's; busybox comes for the SoC's architecture
 # Pins: change a version here when Debian drops it from the archive (the
@@ -123,11 +123,7 @@ def kernel(cache_dir, modules=NETWORK_MODULES):
         (partial / "release").write_text(release + "\n")
         (partial / "modules.order").write_text(
             "".join(pathlib.Path(r).name + "\n" for r in order))
-        try:
-            partial.rename(folder)
-        except OSError:  # another build was quicker: keep its folder
-            if not (folder / "modules.order").is_file():
-                raise
+        cache_folder.publish(partial, folder, "modules.order")
     return Kernel(folder)
 
 

@@ -23,7 +23,7 @@ import subprocess
 import tempfile
 import time
 
-from . import host
+from . import cache_folder, host
 from .failures import BuildFailed
 
 KERNEL_FILES = pathlib.Path(__file__).resolve().parent / "kernel"
@@ -144,11 +144,7 @@ def build(cache, progress=lambda _message: None, jobs=None):
         shutil.copy2(build_dir / ".config", result / "config")
         release = (build_dir / "include/config/kernel.release").read_text().strip()
         (result / "release").write_text(release + "\n")
-        try:
-            result.rename(folder)
-        except OSError:  # another build was quicker: keep its folder
-            if not (folder / "release").is_file():
-                raise
+        cache_folder.publish(result, folder, "release")
     return ZynqKernel(folder)
 
 
@@ -175,11 +171,7 @@ def _source(cache, progress):
             if applied.returncode != 0:
                 raise BuildFailed(f"{patch.name} does not apply to {SOURCE_PACKAGE} "
                                   f"{source_version()}: {applied.stdout.strip()}")
-        try:
-            roots[0].rename(folder)
-        except OSError:  # another build was quicker: keep its folder
-            if not (folder / "Makefile").is_file():
-                raise
+        cache_folder.publish(roots[0], folder, "Makefile")
     return folder
 
 
