@@ -30,13 +30,6 @@ void check_block_limits(uint64_t count, unsigned width) {
   }
 }
 
-bool has_poll(const v1::BatchRequest& request) {
-  for (const v1::BatchStep& step : request.steps()) {
-    if (step.has_poll()) return true;
-  }
-  return false;
-}
-
 void check_poll(const v1::PollStep& poll, unsigned width) {
   check_value_fits(poll.mask(), width, "mask");
   check_value_fits(poll.expected(), width, "expected");
@@ -150,7 +143,10 @@ grpc::Status MmioService::Batch(grpc::ServerContextBase* context,
 }
 
 bool MmioService::may_wait(const v1::BatchRequest& request) {
-  return has_poll(request);
+  for (const v1::BatchStep& step : request.steps()) {
+    if (step.has_poll()) return true;
+  }
+  return false;
 }
 
 std::unique_ptr<Authorizer::LongCall> MmioService::admit_waiting_batch(
